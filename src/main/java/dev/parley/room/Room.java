@@ -1,0 +1,79 @@
+package dev.parley.room;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The participants of one meeting, in order of arrival. Joins, leaves and broadcasts are serialized
+ * on the room, and sends only queue (they never wait on the network), so every participant sees the
+ * room's events in one order: nobody hears from a newcomer before hearing that it arrived.
+ */
+public final class Room {
+    private final String id;
+    private final Map<String, Participant> participants = new LinkedHashMap<>();
+    /** Set when the last participant left; a closed room is out of the registry and takes no joins. */
+    private boolean closed;
+
+    Room(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /**
+     * Adds a participant and returns those who were already present, or empty if the room has closed.
+     * {@code welcome} runs before anyone else can act on the room, with those already present.
+     */
+    synchronized Optional<List<Participant>> add(Participant participant, int maxParticipants,
+            Consumer<List<Participant>> welcome) throws RoomFullException {
+        if (closed) {
+            return Optional.empty();
+        }
+        if (participants.size() >= maxParticipants) {
+            throw new RoomFullException(maxParticipants);
+        }
+        List<Participant> present = List.copyOf(participants.values());
+        participants.put(participant.id(), participant);
+        welcome.accept(present);
+        return Optional.of(present);
+    }
+
+    /** Removes a participant; closes the room when it was the last one. */
+    synchronized Optional<Participant> remove(String participantId) {
+        Participant removed = participants.remove(participantId);
+        if (removed != null && participants.isEmpty()) {
+            closed = true;
+        }
+        return Optional.ofNullable(removed);
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    public synchronized Optional<Participant> find(String participantId) {
+        return Optional.ofNullable(participants.get(participantId));
+    }
+
+    public synchronized List<Participant> participants() {
+        return List.copyOf(participants.values());
+    }
+
+    public synchronized int size() {
+        return participants.size();
+    }
+
+    /** Sends text to everyone except one participant (usually the one it is about). */
+    public synchronized void broadcast(String text, String exceptId) {
+        for (Participant p : participants.values()) {
+            if (!p.id().equals(exceptId)) {
+                p.connection().send(text);
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.parley.signaling;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * Every message of the {@code /ws} protocol, as documented in PROTOCOL.md. The {@code type} field on
+ * the wire picks the record. Messages a client may send also implement {@link ClientMessage}, so the
+ * router's switch over them is checked for completeness by the compiler.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Message.Join.class, name = "join"),
+    @JsonSubTypes.Type(value = Message.Joined.class, name = "joined"),
+    @JsonSubTypes.Type(value = Message.ParticipantJoined.class, name = "participant-joined"),
+    @JsonSubTypes.Type(value = Message.ParticipantLeft.class, name = "participant-left"),
+    @JsonSubTypes.Type(value = Message.Signal.class, name = "signal"),
+    @JsonSubTypes.Type(value = Message.Ping.class, name = "ping"),
+    @JsonSubTypes.Type(value = Message.Pong.class, name = "pong"),
+    @JsonSubTypes.Type(value = Message.Leave.class, name = "leave"),
+    @JsonSubTypes.Type(value = Message.ErrorReply.class, name = "error"),
+})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public sealed interface Message {
+
+    /** The protocol version this server speaks; a {@code join} must carry it. */
+    int VERSION = 1;
+
+    /** Messages a client is allowed to send. */
+    sealed interface ClientMessage extends Message permits Join, Signal, Ping, Leave {}
+
+    /** A participant as others see it. */
+    record ParticipantInfo(String id, String name) {}
+
+    /** Client asks to enter a room under a display name. */
+    record Join(Integer version, String room, String name) implements ClientMessage {}
+
+    /** Server admits the client: its own id, everyone already present, and how often to ping. */
+    record Joined(int version, String id, String room, List<ParticipantInfo> participants, long heartbeatMs)
+            implements Message {}
+
+    /** Server tells the room that someone arrived. */
+    record ParticipantJoined(ParticipantInfo participant) implements Message {}
+
+    /** Server tells the room that someone is gone; reason is {@code left}, {@code closed} or {@code timeout}. */
+    record ParticipantLeft(String id, String reason) implements Message {}
+
+    /**
+     * An SDP description or ICE candidate for one peer. Clients name the peer in {@code to}; the server
+     * sets {@code from} to the sender's id whatever the client wrote.
+     */
+    record Signal(String from, String to, JsonNode data) implements ClientMessage {}
+
+    /** Client heartbeat. */
+    record Ping() implements ClientMessage {}
+
+    /** Server answer to {@link Ping}. */
+    record Pong() implements Message {}
+
+    /** Client leaves the room on purpose. */
+    record Leave() implements ClientMessage {}
+
+    /** Something the client sent was refused; {@code code} is stable, {@code message} is for people. */
+    record ErrorReply(String code, String message) implements Message {
+        public static ErrorReply of(ErrorCode code, String message) {
+            return new ErrorReply(code.wire(), message);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+// A full mesh of RTCPeerConnections, one per remote participant, using perfect negotiation.
+//
+// Who offers first is decided by the server's order of joins: a newcomer calls `connectTo` for each
+// participant already present and the others only answer, so a new pair never starts with two offers.
+// Later renegotiations (ICE restarts) still follow the perfect-negotiation rules, with the peer whose
+// id sorts first acting as the polite one.
+
+/**
+ * @typedef {import('./protocol.js').SignalData} SignalData
+ * @typedef {{
+ *   id: string,
+ *   pc: RTCPeerConnection,
+ *   polite: boolean,
+ *   makingOffer: boolean,
+ *   ignoreOffer: boolean,
+ *   settingRemoteAnswer: boolean,
+ *   localAttached: boolean,
+ *   restarted: boolean,
+ *   queue: Promise<void>,
+ *   stream: MediaStream,
+ * }} Peer
+ * @typedef {{
+ *   sendSignal: (to: string, data: SignalData) => void,
+ *   onRemoteStream: (peerId: string, stream: MediaStream) => void,
+ *   onStateChange: (peerId: string, state: RTCPeerConnectionState) => void,
+ *   iceServers?: RTCIceServer[],
+ * }} MeshOptions
+ */
+
+const KINDS = /** @type {const} */ (['audio', 'video']);
+
+export class PeerMesh {
+  /** @param {MeshOptions} options */
+  constructor(options) {
+    this.options = options;
+    /** @type {string|null} */
+    this.selfId = null;
+    /** @type {Map<string, Peer>} */
+    this.peers = new Map();
+    /** Tracks we send; one per kind, or none. */
+    /** @type {{audio: MediaStreamTrack|null, video: MediaStreamTrack|null}} */
+    this.tracks = { audio: null, video: null };
+    /** The stream id our tracks are announced under, so receivers group them as one participant. */
+    this.outStream = new MediaStream();
+  }
+
+  /** @param {MediaStream|null} stream */
+  setLocalStream(stream) {
+    for (const kind of KINDS) {
+      this.tracks[kind] = stream?.getTracks().find((t) => t.kind === kind) ?? null;
+    }
+  }
+
+  /** Starts a connection to a participant that was present before us: we make the offer. */
+  connectTo(peerId) {
+    const peer = this.#create(peerId);
+    for (const kind of KINDS) {
+      // Always sendrecv, even without a device: tracks added later go out by replaceTrack, with no renegotiation.
+      peer.pc.addTransceiver(this.tracks[kind] ?? kind, { direction: 'sendrecv', streams: [this.outStream] });
+    }
+    peer.localAttached = true;
+  }
+
+  /** @param {string} from @param {SignalData} data */
+  handleSignal(from, data) {
+    const peer = this.peers.get(from) ?? this.#create(from);
+    peer.queue = peer.queue.then(() => this.#apply(peer, data)).catch((error) => {
+      console.warn(`signal from ${from} failed`, error);
+    });
+  }
+
+  /** Replaces the track we send of one kind on every connection. */
+  async replaceTrack(kind, track) {
+    this.tracks[kind] = track;
+    const senders = [];
+    for (const peer of this.peers.values()) {
+      for (const transceiver of peer.pc.getTransceivers()) {
+        if (transceiver.receiver.track.kind === kind && !transceiver.stopped) {
+          senders.push(transceiver.sender.replaceTrack(track));
+        }
+      }
+    }
+    await Promise.all(senders);
+  }
+
+  /** @param {string} peerId */
+  remove(peerId) {
+    const peer = this.peers.get(peerId);
+    if (peer) {
+      this.peers.delete(peerId);
+      peer.pc.close();
+    }
+  }
+
+  closeAll() {
+    for (const id of [...this.peers.keys()]) {
+      this.remove(id);
+    }
+  }
+
+  /** @param {string} peerId @returns {Peer} */
+  #create(peerId) {
+    const pc = new RTCPeerConnection({ iceServers: this.options.iceServers ?? [] });
+    /** @type {Peer} */
+    const peer = {
+      id: peerId,
+      pc,
+      polite: (this.selfId ?? '') < peerId,
+      makingOffer: false,
+      ignoreOffer: false,
+      settingRemoteAnswer: false,
+      localAttached: false,
+      restarted: false,
+      queue: Promise.resolve(),
+      stream: new MediaStream(),
+    };
+    this.peers.set(peerId, peer);
+
+    pc.onnegotiationneeded = async () => {
+      try {
+        peer.makingOffer = true;
+        await pc.setLocalDescription();
+        this.options.sendSignal(peerId, { description: pc.localDescription?.toJSON() });
+      } catch (error) {
+        console.warn(`offer to ${peerId} failed`, error);
+      } finally {
+        peer.makingOffer = false;
+      }
+    };
+    pc.onicecandidate = ({ candidate }) => {
+      if (candidate) {
+        this.options.sendSignal(peerId, { candidate: candidate.toJSON() });
+      }
+    };
+    pc.ontrack = ({ track }) => {
+      for (const old of peer.stream.getTracks().filter((t) => t.kind === track.kind)) {
+        peer.stream.removeTrack(old);
+      }
+      peer.stream.addTrack(track);
+      this.options.onRemoteStream(peerId, peer.stream);
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'failed' && !peer.restarted) {
+        // One ICE restart before giving up; it renegotiates through onnegotiationneeded.
+        peer.restarted = true;
+        pc.restartIce();
+      } else if (pc.connectionState === 'connected') {
+        peer.restarted = false;
+      }
+      this.options.onStateChange(peerId, pc.connectionState);
+    };
+    return peer;
+  }
+
+  /** @param {Peer} peer @param {SignalData} data */
+  async #apply(peer, data) {
+    const pc = peer.pc;
+    if (data.description) {
+      const description = data.description;
+      const readyForOffer = !peer.makingOffer && (pc.signalingState === 'stable' || peer.settingRemoteAnswer);
+      const collision = description.type === 'offer' && !readyForOffer;
+      peer.ignoreOffer = !peer.polite && collision;
+      if (peer.ignoreOffer) {
+        return;
+      }
+      peer.settingRemoteAnswer = description.type === 'answer';
+      await pc.setRemoteDescription(description);
+      peer.settingRemoteAnswer = false;
+      if (description.type === 'offer') {
+        this.#attachLocal(peer);
+        await pc.setLocalDescription();
+        this.options.sendSignal(peer.id, { description: pc.localDescription?.toJSON() });
+      }
+    } else if (data.candidate) {
+      try {
+        await pc.addIceCandidate(data.candidate);
+      } catch (error) {
+        if (!peer.ignoreOffer) {
+          throw error;
+        }
+      }
+    }
+  }
+
+  /** On the answering side, sends our tracks on the transceivers the offer created. */
+  #attachLocal(peer) {
+    if (peer.localAttached) {
+      return;
+    }
+    peer.localAttached = true;
+    for (const transceiver of peer.pc.getTransceivers()) {
+      const kind = transceiver.receiver.track.kind;
+      const track = this.tracks[/** @type {'audio'|'video'} */ (kind)];
+      transceiver.direction = 'sendrecv';
+      if (track) {
+        transceiver.sender.replaceTrack(track);
+        transceiver.sender.setStreams(this.outStream);
+      }
+    }
+  }
+}

@@ -1,0 +1,156 @@
+// Parley's signaling protocol (see PROTOCOL.md). No DOM code here: pages and tests both use it.
+
+/** Protocol version sent in `join`. */
+export const PROTOCOL_VERSION = 1;
+
+/** Every message type of the protocol, by wire name. */
+export const MessageType = Object.freeze({
+  JOIN: 'join',
+  JOINED: 'joined',
+  PARTICIPANT_JOINED: 'participant-joined',
+  PARTICIPANT_LEFT: 'participant-left',
+  SIGNAL: 'signal',
+  PING: 'ping',
+  PONG: 'pong',
+  LEAVE: 'leave',
+  ERROR: 'error',
+});
+
+/**
+ * @typedef {{id: string, name: string}} ParticipantInfo
+ * @typedef {{type: 'joined', version: number, id: string, room: string,
+ *            participants: ParticipantInfo[], heartbeatMs: number}} JoinedMessage
+ * @typedef {{description?: RTCSessionDescriptionInit, candidate?: RTCIceCandidateInit}} SignalData
+ * @typedef {{code: string, message: string}} ProtocolError
+ */
+
+/** Builds the WebSocket URL of the signaling endpoint for a page location (ws on http, wss on https). */
+export function signalingUrl(location) {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/ws`;
+}
+
+/**
+ * One participant's signaling connection. Assign the `on*` callbacks, then call `join`.
+ * Heartbeats run by themselves once joined; a server that stops answering is treated as gone.
+ */
+export class SignalingClient {
+  /** @param {string} url */
+  constructor(url) {
+    this.url = url;
+    /** @type {WebSocket|null} */
+    this.socket = null;
+    /** @type {string|null} own participant id, set by `joined` */
+    this.id = null;
+    this.heartbeat = 0;
+    this.lastHeard = 0;
+    /** @type {(m: JoinedMessage) => void} */ this.onjoined = () => {};
+    /** @type {(p: ParticipantInfo) => void} */ this.onparticipantjoined = () => {};
+    /** @type {(id: string, reason: string) => void} */ this.onparticipantleft = () => {};
+    /** @type {(from: string, data: SignalData) => void} */ this.onsignal = () => {};
+    /** @type {(e: ProtocolError) => void} */ this.onerror = () => {};
+    /** @type {(code: number, reason: string) => void} */ this.onclose = () => {};
+  }
+
+  /**
+   * Opens the socket and asks to join; resolves once the socket is open.
+   * @param {string} room @param {string} name
+   */
+  join(room, name) {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(this.url);
+      this.socket = socket;
+      socket.onopen = () => {
+        this.lastHeard = Date.now();
+        this.send({ type: MessageType.JOIN, version: PROTOCOL_VERSION, room, name });
+        resolve();
+      };
+      socket.onmessage = (event) => this.#receive(event.data);
+      socket.onerror = () => reject(new Error('could not reach the signaling server'));
+      socket.onclose = (event) => {
+        this.#stopHeartbeat();
+        this.onclose(event.code, event.reason);
+      };
+    });
+  }
+
+  /** @param {string} to @param {SignalData} data */
+  signal(to, data) {
+    this.send({ type: MessageType.SIGNAL, to, data });
+  }
+
+  /** Leaves the room and closes the socket. */
+  leave() {
+    this.send({ type: MessageType.LEAVE });
+    this.close();
+  }
+
+  close() {
+    this.#stopHeartbeat();
+    if (this.socket) {
+      this.socket.onclose = null;
+      this.socket.close(1000, 'left');
+      this.socket = null;
+    }
+  }
+
+  /** @param {object} message */
+  send(message) {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify(message));
+    }
+  }
+
+  /** @param {string} text */
+  #receive(text) {
+    this.lastHeard = Date.now();
+    let message;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    switch (message.type) {
+      case MessageType.JOINED:
+        this.id = message.id;
+        this.#startHeartbeat(message.heartbeatMs);
+        this.onjoined(message);
+        break;
+      case MessageType.PARTICIPANT_JOINED:
+        this.onparticipantjoined(message.participant);
+        break;
+      case MessageType.PARTICIPANT_LEFT:
+        this.onparticipantleft(message.id, message.reason);
+        break;
+      case MessageType.SIGNAL:
+        this.onsignal(message.from, message.data);
+        break;
+      case MessageType.ERROR:
+        this.onerror({ code: message.code, message: message.message });
+        break;
+      case MessageType.PONG:
+        break;
+      default:
+        // Unknown types come from newer servers; ignoring them keeps old pages working.
+        break;
+    }
+  }
+
+  /** @param {number} intervalMs */
+  #startHeartbeat(intervalMs) {
+    this.#stopHeartbeat();
+    this.heartbeat = setInterval(() => {
+      if (Date.now() - this.lastHeard > intervalMs * 3) {
+        // No pong for three intervals: the network or the server is gone. Closing fires onclose.
+        this.socket?.close(4001, 'server silent');
+        return;
+      }
+      this.send({ type: MessageType.PING });
+    }, intervalMs);
+  }
+
+  #stopHeartbeat() {
+    clearInterval(this.heartbeat);
+    this.heartbeat = 0;
+  }
+}
