@@ -4,19 +4,21 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parley.signaling.Message.ClientMessage;
 import java.io.UncheckedIOException;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Turns wire text into messages and back. Decoding only checks shape; {@link MessageValidator} checks values. */
+/**
+ * Turns wire text into messages and back. Decoding checks the shape (an object with a known string
+ * {@code type}, fields of the right JSON types); {@link MessageValidator} then checks the values.
+ */
 public final class MessageCodec {
 
     private final ObjectMapper mapper = JsonMapper.builder()
@@ -28,32 +30,51 @@ public final class MessageCodec {
 
     /** Decodes any message of the protocol, whichever side may send it. */
     public Message decode(String text) throws ProtocolException {
-        try {
-            Message message = mapper.readValue(text, Message.class);
-            if (message == null) {
-                throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "a message must be a JSON object with a type");
-            }
-            return message;
-        } catch (InvalidTypeIdException e) {
-            String type = e.getTypeId();
-            if (type == null) {
-                throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "a message needs a string field 'type'");
-            }
-            throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type '" + abbreviate(type) + "'");
-        } catch (MismatchedInputException e) {
-            throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "malformed message: " + fieldOf(e));
-        } catch (JacksonException e) {
-            throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON");
-        }
+        JsonNode tree = parse(text);
+        return bind(tree);
     }
 
     /** Decodes a message and requires that clients may send it. */
     public ClientMessage decodeFromClient(String text) throws ProtocolException {
-        Message message = decode(text);
-        if (message instanceof ClientMessage clientMessage) {
-            return clientMessage;
+        JsonNode tree = parse(text);
+        String type = tree.get("type").textValue();
+        if (!ClientMessage.class.isAssignableFrom(WIRE_CLASSES.get(type))) {
+            throw new ProtocolException(ErrorCode.UNEXPECTED_TYPE, "clients may not send '" + type + "'");
         }
-        throw new ProtocolException(ErrorCode.UNEXPECTED_TYPE, "clients may not send '" + typeOf(message) + "'");
+        return (ClientMessage) bind(tree);
+    }
+
+    /** Parses text into an object with a known string type, or refuses it. */
+    private JsonNode parse(String text) throws ProtocolException {
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(text);
+        } catch (JacksonException e) {
+            throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON");
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw new ProtocolException(ErrorCode.BAD_JSON, "empty message");
+        }
+        if (!tree.isObject()) {
+            throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "a message must be a JSON object");
+        }
+        JsonNode type = tree.get("type");
+        if (type == null || !type.isTextual()) {
+            throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "a message needs a string field 'type'");
+        }
+        if (!WIRE_CLASSES.containsKey(type.textValue())) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_TYPE,
+                    "unknown message type '" + abbreviate(type.textValue()) + "'");
+        }
+        return tree;
+    }
+
+    private Message bind(JsonNode tree) throws ProtocolException {
+        try {
+            return mapper.treeToValue(tree, Message.class);
+        } catch (JacksonException e) {
+            throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "malformed message: " + describe(e));
+        }
     }
 
     public String encode(Message message) {
@@ -78,18 +99,21 @@ public final class MessageCodec {
         return List.copyOf(WIRE_NAMES.values());
     }
 
-    private static final Map<Class<?>, String> WIRE_NAMES = wireNames();
+    private static final Map<Class<?>, String> WIRE_NAMES = new LinkedHashMap<>();
+    private static final Map<String, Class<?>> WIRE_CLASSES = new LinkedHashMap<>();
 
-    private static Map<Class<?>, String> wireNames() {
-        Map<Class<?>, String> names = new LinkedHashMap<>();
+    static {
         for (JsonSubTypes.Type type : Message.class.getAnnotation(JsonSubTypes.class).value()) {
-            names.put(type.value(), type.name());
+            WIRE_NAMES.put(type.value(), type.name());
+            WIRE_CLASSES.put(type.name(), type.value());
         }
-        return Collections.unmodifiableMap(names);
     }
 
-    private static String fieldOf(MismatchedInputException e) {
-        String path = e.getPath().stream()
+    private static String describe(JacksonException e) {
+        if (!(e instanceof MismatchedInputException mismatch)) {
+            return "wrong structure";
+        }
+        String path = mismatch.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .reduce((a, b) -> a + "." + b)
                 .orElse("");

@@ -1,0 +1,52 @@
+package dev.parley.signaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.parley.config.SignalingConfig;
+import dev.parley.signaling.Message.Join;
+import dev.parley.signaling.Message.Signal;
+import org.junit.jupiter.api.Test;
+
+class MessageValidatorTest {
+    private static final String ROOM = "0F8E9C3A-5B1D-4C2E-9A7F-3D6B8E1C2A4F";
+    private final MessageValidator validator = new MessageValidator(SignalingConfig.defaults());
+
+    @Test
+    void joinNormalizesRoomAndName() throws Exception {
+        Join join = (Join) validator.validate(new Join(1, ROOM, "  Ada\u0000\u202e Lovelace\n "));
+        assertThat(join.room()).isEqualTo(ROOM.toLowerCase());
+        assertThat(join.name()).isEqualTo("Ada Lovelace");
+    }
+
+    @Test
+    void emptyOrMissingNameBecomesTheDefault() throws Exception {
+        assertThat(((Join) validator.validate(new Join(1, ROOM, "   "))).name()).isEqualTo("Guest");
+        assertThat(((Join) validator.validate(new Join(1, ROOM, null))).name()).isEqualTo("Guest");
+    }
+
+    @Test
+    void joinRefusals() {
+        assertCode(new Join(null, ROOM, "a"), ErrorCode.INVALID_MESSAGE);
+        assertCode(new Join(2, ROOM, "a"), ErrorCode.UNSUPPORTED_VERSION);
+        assertCode(new Join(1, null, "a"), ErrorCode.INVALID_MESSAGE);
+        assertCode(new Join(1, "../../etc/passwd", "a"), ErrorCode.BAD_ROOM);
+        assertCode(new Join(1, ROOM, "x".repeat(65)), ErrorCode.INVALID_MESSAGE);
+    }
+
+    @Test
+    void signalNeedsATargetAndAnObject() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        assertCode(new Signal(null, null, f.objectNode()), ErrorCode.INVALID_MESSAGE);
+        assertCode(new Signal(null, " ", f.objectNode()), ErrorCode.INVALID_MESSAGE);
+        assertCode(new Signal(null, "b", null), ErrorCode.INVALID_MESSAGE);
+        assertCode(new Signal(null, "b", f.textNode("sdp")), ErrorCode.INVALID_MESSAGE);
+    }
+
+    private void assertCode(Message.ClientMessage message, ErrorCode code) {
+        assertThatThrownBy(() -> validator.validate(message))
+                .isInstanceOf(ProtocolException.class)
+                .extracting(e -> ((ProtocolException) e).code()).isEqualTo(code);
+    }
+}
