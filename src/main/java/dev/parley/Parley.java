@@ -48,7 +48,7 @@ public final class Parley implements AutoCloseable {
     }
 
     public static Parley start(ParleyConfig config) {
-        RoomRegistry rooms = new RoomRegistry();
+        RoomRegistry rooms = new RoomRegistry(config.signaling().chatHistorySize());
         SignalingService signaling = new SignalingService(config.signaling(), rooms, InstantSource.system());
         Pages pages = new Pages(config.http().staticDir());
         Javalin app = Javalin.create(javalin -> {

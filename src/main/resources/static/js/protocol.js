@@ -14,10 +14,20 @@ export const MessageType = Object.freeze({
   PONG: 'pong',
   LEAVE: 'leave',
   ERROR: 'error',
+  MEDIA_STATE: 'media-state',
+  CHAT: 'chat',
+  CHAT_HISTORY: 'chat-history',
+  HAND: 'hand',
+  REACTION: 'reaction',
 });
 
+/** Reactions the server accepts. */
+export const REACTIONS = Object.freeze(['👍', '❤️', '😂', '🎉', '👏', '😮']);
+
 /**
- * @typedef {{id: string, name: string}} ParticipantInfo
+ * @typedef {{id: string, name: string, audio: boolean, video: boolean, screen: boolean, hand: boolean}} ParticipantInfo
+ * @typedef {{audio: boolean, video: boolean, screen: boolean}} MediaState
+ * @typedef {{from: string, name: string, text: string, ts: number}} ChatMessage
  * @typedef {{type: 'joined', version: number, id: string, room: string,
  *            participants: ParticipantInfo[], heartbeatMs: number}} JoinedMessage
  * @typedef {{description?: RTCSessionDescriptionInit, candidate?: RTCIceCandidateInit}} SignalData
@@ -50,19 +60,25 @@ export class SignalingClient {
     /** @type {(from: string, data: SignalData) => void} */ this.onsignal = () => {};
     /** @type {(e: ProtocolError) => void} */ this.onerror = () => {};
     /** @type {(code: number, reason: string) => void} */ this.onclose = () => {};
+    /** @type {(from: string, state: MediaState) => void} */ this.onmediastate = () => {};
+    /** @type {(message: ChatMessage) => void} */ this.onchat = () => {};
+    /** @type {(messages: ChatMessage[]) => void} */ this.onchathistory = () => {};
+    /** @type {(from: string, raised: boolean) => void} */ this.onhand = () => {};
+    /** @type {(from: string, emoji: string) => void} */ this.onreaction = () => {};
   }
 
   /**
    * Opens the socket and asks to join; resolves once the socket is open.
    * @param {string} room @param {string} name
+   * @param {{audio: boolean, video: boolean}} [media] whether microphone and camera start on
    */
-  join(room, name) {
+  join(room, name, media = { audio: true, video: true }) {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(this.url);
       this.socket = socket;
       socket.onopen = () => {
         this.lastHeard = Date.now();
-        this.send({ type: MessageType.JOIN, version: PROTOCOL_VERSION, room, name });
+        this.send({ type: MessageType.JOIN, version: PROTOCOL_VERSION, room, name, audio: media.audio, video: media.video });
         resolve();
       };
       socket.onmessage = (event) => this.#receive(event.data);
@@ -77,6 +93,26 @@ export class SignalingClient {
   /** @param {string} to @param {SignalData} data */
   signal(to, data) {
     this.send({ type: MessageType.SIGNAL, to, data });
+  }
+
+  /** @param {MediaState} state */
+  sendMediaState(state) {
+    this.send({ type: MessageType.MEDIA_STATE, audio: state.audio, video: state.video, screen: state.screen });
+  }
+
+  /** @param {string} text */
+  chat(text) {
+    this.send({ type: MessageType.CHAT, text });
+  }
+
+  /** @param {boolean} raised */
+  raiseHand(raised) {
+    this.send({ type: MessageType.HAND, raised });
+  }
+
+  /** @param {string} emoji one of REACTIONS */
+  react(emoji) {
+    this.send({ type: MessageType.REACTION, emoji });
   }
 
   /** Leaves the room and closes the socket. */
@@ -127,6 +163,21 @@ export class SignalingClient {
         break;
       case MessageType.ERROR:
         this.onerror({ code: message.code, message: message.message });
+        break;
+      case MessageType.MEDIA_STATE:
+        this.onmediastate(message.from, { audio: message.audio, video: message.video, screen: message.screen });
+        break;
+      case MessageType.CHAT:
+        this.onchat(message);
+        break;
+      case MessageType.CHAT_HISTORY:
+        this.onchathistory(message.messages ?? []);
+        break;
+      case MessageType.HAND:
+        this.onhand(message.from, message.raised);
+        break;
+      case MessageType.REACTION:
+        this.onreaction(message.from, message.emoji);
         break;
       case MessageType.PONG:
         break;

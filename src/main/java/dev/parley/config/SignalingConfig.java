@@ -5,13 +5,17 @@ import java.time.Duration;
 /**
  * Limits and timings of the {@code /ws} signaling endpoint.
  *
- * @param maxFrameBytes      largest text frame accepted; larger ones get a {@code too-large} error
- * @param heartbeatInterval  how often clients are asked to send {@code ping}
- * @param heartbeatTimeout   silence after which a participant is dropped as gone
- * @param maxParticipants    participants per room; beyond it joins get {@code room-full}
- * @param maxNameLength      longest display name, in code points
- * @param messagesPerSecond  sustained message rate per connection (token bucket refill)
- * @param messageBurst       message burst per connection (token bucket size)
+ * @param maxFrameBytes       largest text frame accepted; larger ones get a {@code too-large} error
+ * @param heartbeatInterval   how often clients are asked to send {@code ping}
+ * @param heartbeatTimeout    silence after which a participant is dropped as gone
+ * @param maxParticipants     participants per room; beyond it joins get {@code room-full}
+ * @param maxNameLength       longest display name, in code points
+ * @param messagesPerSecond   sustained message rate per connection (token bucket refill)
+ * @param messageBurst        message burst per connection (token bucket size)
+ * @param maxChatLength       longest chat message, in code points
+ * @param chatHistorySize     chat messages kept per room for late joiners
+ * @param chatPerSecond       sustained rate of chat messages and reactions per connection
+ * @param chatBurst           burst of chat messages and reactions per connection
  */
 public record SignalingConfig(
         int maxFrameBytes,
@@ -20,15 +24,23 @@ public record SignalingConfig(
         int maxParticipants,
         int maxNameLength,
         int messagesPerSecond,
-        int messageBurst) {
+        int messageBurst,
+        int maxChatLength,
+        int chatHistorySize,
+        int chatPerSecond,
+        int chatBurst) {
 
-    /** 64 KiB frames, ping every 5 s, dropped after 15 s of silence, 50 per room, 50 msg/s with bursts of 200. */
+    /**
+     * 64 KiB frames; ping every 5 s, dropped after 15 s of silence; 50 per room; 50 messages/s with
+     * bursts of 200; chat of up to 2,000 characters, the last 200 kept, 2 per second with bursts of 10.
+     */
     public static SignalingConfig defaults() {
-        return new SignalingConfig(64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(15), 50, 64, 50, 200);
+        return new SignalingConfig(64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(15), 50, 64, 50, 200,
+                2000, 200, 2, 10);
     }
 
     public SignalingConfig withHeartbeat(Duration interval, Duration timeout) {
         return new SignalingConfig(maxFrameBytes, interval, timeout, maxParticipants, maxNameLength,
-                messagesPerSecond, messageBurst);
+                messagesPerSecond, messageBurst, maxChatLength, chatHistorySize, chatPerSecond, chatBurst);
     }
 }

@@ -1,10 +1,45 @@
 package dev.parley.room;
 
-/**
- * Someone in a room.
- *
- * @param id         assigned by the server, unique within the server
- * @param name       display name, already validated
- * @param connection where messages for this participant go
- */
-public record Participant(String id, String name, Connection connection) {}
+import java.util.function.UnaryOperator;
+
+/** Someone in a room: an id assigned by the server, a validated display name, and what they share. */
+public final class Participant {
+    private final String id;
+    private final String name;
+    private final Connection connection;
+    private volatile ParticipantState state;
+
+    public Participant(String id, String name, Connection connection, ParticipantState state) {
+        this.id = id;
+        this.name = name;
+        this.connection = connection;
+        this.state = state;
+    }
+
+    public Participant(String id, String name, Connection connection) {
+        this(id, name, connection, ParticipantState.INITIAL);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Where messages for this participant go. */
+    public Connection connection() {
+        return connection;
+    }
+
+    public ParticipantState state() {
+        return state;
+    }
+
+    /** Changes the state; callers hold the room's lock so that updates and broadcasts keep one order. */
+    public ParticipantState update(UnaryOperator<ParticipantState> change) {
+        state = change.apply(state);
+        return state;
+    }
+}

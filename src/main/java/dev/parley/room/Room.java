@@ -1,10 +1,14 @@
 package dev.parley.room;
 
+import dev.parley.chat.ChatEntry;
+import dev.parley.chat.ChatHistory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The participants of one meeting, in order of arrival. Joins, leaves and broadcasts are serialized
@@ -13,12 +17,19 @@ import java.util.function.Consumer;
  */
 public final class Room {
     private final String id;
+    private final ChatHistory chat;
     private final Map<String, Participant> participants = new LinkedHashMap<>();
     /** Set when the last participant left; a closed room is out of the registry and takes no joins. */
     private boolean closed;
 
-    Room(String id) {
+    Room(String id, int chatHistorySize) {
         this.id = id;
+        this.chat = new ChatHistory(chatHistorySize);
+    }
+
+    /** Recent chat, for late joiners. */
+    public ChatHistory chat() {
+        return chat;
     }
 
     public String id() {
@@ -68,7 +79,26 @@ public final class Room {
         return participants.size();
     }
 
-    /** Sends text to everyone except one participant (usually the one it is about). */
+    /**
+     * Changes a participant's state and tells everyone, in one step under the room's lock, so that
+     * receivers see changes in the order they happened.
+     */
+    public synchronized void updateAndBroadcast(String participantId, UnaryOperator<ParticipantState> change,
+            Function<Participant, String> announcement) {
+        Participant p = participants.get(participantId);
+        if (p != null) {
+            p.update(change);
+            broadcast(announcement.apply(p), null);
+        }
+    }
+
+    /** Keeps a chat message and sends it to everyone, under one lock so history and live order agree. */
+    public synchronized void postChat(ChatEntry entry, String encoded) {
+        chat.add(entry);
+        broadcast(encoded, null);
+    }
+
+    /** Sends text to everyone except one participant (usually the one it is about); null excepts nobody. */
     public synchronized void broadcast(String text, String exceptId) {
         for (Participant p : participants.values()) {
             if (!p.id().equals(exceptId)) {

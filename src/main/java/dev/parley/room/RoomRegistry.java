@@ -11,6 +11,11 @@ import java.util.function.Consumer;
  */
 public final class RoomRegistry {
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+    private final int chatHistorySize;
+
+    public RoomRegistry(int chatHistorySize) {
+        this.chatHistorySize = chatHistorySize;
+    }
 
     /** The result of a join: the room and who was already in it. */
     public record Admission(Room room, List<Participant> present) {}
@@ -19,7 +24,7 @@ public final class RoomRegistry {
     public Admission join(String roomId, Participant participant, int maxParticipants,
             Consumer<Admission> welcome) throws RoomFullException {
         while (true) {
-            Room room = rooms.computeIfAbsent(roomId, Room::new);
+            Room room = rooms.computeIfAbsent(roomId, id -> new Room(id, chatHistorySize));
             Optional<List<Participant>> present =
                     room.add(participant, maxParticipants, others -> welcome.accept(new Admission(room, others)));
             if (present.isPresent()) {

@@ -7,6 +7,7 @@ public enum ErrorCode {
     INVALID_MESSAGE("invalid-message"),
     UNEXPECTED_TYPE("unexpected-type"),
     TOO_LARGE("too-large"),
+    TOO_LONG("too-long"),
     RATE_LIMITED("rate-limited"),
     UNSUPPORTED_VERSION("unsupported-version"),
     BAD_ROOM("bad-room"),

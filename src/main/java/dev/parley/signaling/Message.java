@@ -22,6 +22,11 @@ import java.util.List;
     @JsonSubTypes.Type(value = Message.Pong.class, name = "pong"),
     @JsonSubTypes.Type(value = Message.Leave.class, name = "leave"),
     @JsonSubTypes.Type(value = Message.ErrorReply.class, name = "error"),
+    @JsonSubTypes.Type(value = Message.MediaState.class, name = "media-state"),
+    @JsonSubTypes.Type(value = Message.Chat.class, name = "chat"),
+    @JsonSubTypes.Type(value = Message.ChatHistory.class, name = "chat-history"),
+    @JsonSubTypes.Type(value = Message.Hand.class, name = "hand"),
+    @JsonSubTypes.Type(value = Message.Reaction.class, name = "reaction"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Message {
@@ -30,13 +35,21 @@ public sealed interface Message {
     int VERSION = 1;
 
     /** Messages a client is allowed to send. */
-    sealed interface ClientMessage extends Message permits Join, Signal, Ping, Leave {}
+    sealed interface ClientMessage extends Message
+            permits Join, Signal, Ping, Leave, MediaState, Chat, Hand, Reaction {}
 
-    /** A participant as others see it. */
-    record ParticipantInfo(String id, String name) {}
+    /** A participant as others see it, with what they share. */
+    record ParticipantInfo(String id, String name, boolean audio, boolean video, boolean screen, boolean hand) {}
 
-    /** Client asks to enter a room under a display name. */
-    record Join(Integer version, String room, String name) implements ClientMessage {}
+    /**
+     * Client asks to enter a room under a display name; {@code audio} and {@code video} say whether
+     * its microphone and camera start on (both default to on).
+     */
+    record Join(Integer version, String room, String name, Boolean audio, Boolean video) implements ClientMessage {
+        public Join(Integer version, String room, String name) {
+            this(version, room, name, true, true);
+        }
+    }
 
     /** Server admits the client: its own id, everyone already present, and how often to ping. */
     record Joined(int version, String id, String room, List<ParticipantInfo> participants, long heartbeatMs)
@@ -62,6 +75,24 @@ public sealed interface Message {
 
     /** Client leaves the room on purpose. */
     record Leave() implements ClientMessage {}
+
+    /** What a participant sends: microphone, camera and screen on or off. The server sets {@code from}. */
+    record MediaState(String from, Boolean audio, Boolean video, Boolean screen) implements ClientMessage {}
+
+    /**
+     * A chat message. Clients send only {@code text}; the server sets {@code from}, {@code name} and
+     * {@code ts} (epoch milliseconds) and sends it to everyone in the room, the sender included.
+     */
+    record Chat(String from, String name, String text, Long ts) implements ClientMessage {}
+
+    /** Recent chat of the room, oldest first, sent to a newcomer right after {@code joined}. */
+    record ChatHistory(List<Chat> messages) implements Message {}
+
+    /** A hand raised or lowered. The server sets {@code from}. */
+    record Hand(String from, Boolean raised) implements ClientMessage {}
+
+    /** A quick reaction shown to everyone for a moment. The server sets {@code from}. */
+    record Reaction(String from, String emoji) implements ClientMessage {}
 
     /** Something the client sent was refused; {@code code} is stable, {@code message} is for people. */
     record ErrorReply(String code, String message) implements Message {

@@ -2,29 +2,51 @@ package dev.parley.signaling;
 
 import dev.parley.config.SignalingConfig;
 import dev.parley.room.RoomRegistry;
+import dev.parley.signaling.Message.Chat;
 import dev.parley.signaling.Message.ClientMessage;
+import dev.parley.signaling.Message.Hand;
 import dev.parley.signaling.Message.Join;
 import dev.parley.signaling.Message.Leave;
+import dev.parley.signaling.Message.MediaState;
 import dev.parley.signaling.Message.Ping;
+import dev.parley.signaling.Message.Reaction;
 import dev.parley.signaling.Message.Signal;
+import dev.parley.signaling.handler.ChatBudget;
+import dev.parley.signaling.handler.ChatHandler;
+import dev.parley.signaling.handler.HandHandler;
 import dev.parley.signaling.handler.JoinHandler;
 import dev.parley.signaling.handler.LeaveHandler;
-import dev.parley.signaling.handler.MessageHandler;
+import dev.parley.signaling.handler.MediaStateHandler;
 import dev.parley.signaling.handler.PingHandler;
+import dev.parley.signaling.handler.ReactionHandler;
+import dev.parley.signaling.handler.RoomAnnouncer;
 import dev.parley.signaling.handler.SignalHandler;
+import dev.parley.signaling.handler.MessageHandler;
+import java.time.InstantSource;
 
-/** Hands each client message to the one handler for its type. */
+/** Hands each client message to the one handler for its type; the switch is checked complete by the compiler. */
 public final class MessageRouter {
     private final MessageHandler<Join> join;
     private final MessageHandler<Signal> signal;
     private final MessageHandler<Ping> ping;
     private final MessageHandler<Leave> leave;
+    private final MessageHandler<MediaState> mediaState;
+    private final MessageHandler<Chat> chat;
+    private final MessageHandler<Hand> hand;
+    private final MessageHandler<Reaction> reaction;
 
-    public MessageRouter(RoomRegistry rooms, MessageCodec codec, SignalingConfig config, Presence presence) {
+    public MessageRouter(RoomRegistry rooms, MessageCodec codec, SignalingConfig config, Presence presence,
+            InstantSource clock) {
+        RoomAnnouncer announcer = new RoomAnnouncer(rooms, codec);
+        ChatBudget budget = new ChatBudget(clock);
         this.join = new JoinHandler(rooms, codec, config, presence);
         this.signal = new SignalHandler(rooms, codec);
         this.ping = new PingHandler(codec);
         this.leave = new LeaveHandler(presence);
+        this.mediaState = new MediaStateHandler(announcer);
+        this.chat = new ChatHandler(announcer, budget, clock);
+        this.hand = new HandHandler(announcer);
+        this.reaction = new ReactionHandler(announcer, budget);
     }
 
     public void route(Session session, ClientMessage message) throws ProtocolException {
@@ -33,6 +55,10 @@ public final class MessageRouter {
             case Signal m -> signal.handle(session, m);
             case Ping m -> ping.handle(session, m);
             case Leave m -> leave.handle(session, m);
+            case MediaState m -> mediaState.handle(session, m);
+            case Chat m -> chat.handle(session, m);
+            case Hand m -> hand.handle(session, m);
+            case Reaction m -> reaction.handle(session, m);
         }
     }
 }

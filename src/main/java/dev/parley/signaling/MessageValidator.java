@@ -2,17 +2,25 @@ package dev.parley.signaling;
 
 import dev.parley.config.SignalingConfig;
 import dev.parley.room.RoomId;
+import dev.parley.signaling.Message.Chat;
 import dev.parley.signaling.Message.ClientMessage;
+import dev.parley.signaling.Message.Hand;
 import dev.parley.signaling.Message.Join;
 import dev.parley.signaling.Message.Leave;
+import dev.parley.signaling.Message.MediaState;
 import dev.parley.signaling.Message.Ping;
+import dev.parley.signaling.Message.Reaction;
 import dev.parley.signaling.Message.Signal;
+import java.util.List;
 
 /** Checks the values of a decoded client message and returns it in normal form. */
 public final class MessageValidator {
 
     /** Names people see on tiles; control characters would let one name spoof another's layout. */
     public static final String DEFAULT_NAME = "Guest";
+
+    /** The reactions offered in the UI; anything else could be arbitrary text shown on everyone's screen. */
+    public static final List<String> REACTIONS = List.of("👍", "❤️", "😂", "🎉", "👏", "😮");
 
     private final SignalingConfig config;
 
@@ -26,7 +34,48 @@ public final class MessageValidator {
             case Signal signal -> validateSignal(signal);
             case Ping ping -> ping;
             case Leave leave -> leave;
+            case MediaState state -> validateMediaState(state);
+            case Chat chat -> validateChat(chat);
+            case Hand hand -> validateHand(hand);
+            case Reaction reaction -> validateReaction(reaction);
         };
+    }
+
+    private static MediaState validateMediaState(MediaState state) throws ProtocolException {
+        if (state.audio() == null || state.video() == null || state.screen() == null) {
+            throw invalid("media-state needs 'audio', 'video' and 'screen', each true or false");
+        }
+        return new MediaState(null, state.audio(), state.video(), state.screen());
+    }
+
+    private Chat validateChat(Chat chat) throws ProtocolException {
+        if (chat.text() == null) {
+            throw invalid("chat needs 'text'");
+        }
+        // Line breaks are kept; other control characters are not.
+        String text = chat.text().replaceAll("[\\p{Cc}&&[^\\n\\t]]", "").strip();
+        if (text.isEmpty()) {
+            throw invalid("chat message is empty");
+        }
+        if (text.codePointCount(0, text.length()) > config.maxChatLength()) {
+            throw new ProtocolException(ErrorCode.TOO_LONG,
+                    "chat message is longer than " + config.maxChatLength() + " characters");
+        }
+        return new Chat(null, null, text, null);
+    }
+
+    private static Hand validateHand(Hand hand) throws ProtocolException {
+        if (hand.raised() == null) {
+            throw invalid("hand needs 'raised', true or false");
+        }
+        return new Hand(null, hand.raised());
+    }
+
+    private static Reaction validateReaction(Reaction reaction) throws ProtocolException {
+        if (reaction.emoji() == null || !REACTIONS.contains(reaction.emoji())) {
+            throw invalid("reaction must be one of " + String.join(" ", REACTIONS));
+        }
+        return new Reaction(null, reaction.emoji());
     }
 
     private Join validateJoin(Join join) throws ProtocolException {
@@ -43,7 +92,8 @@ public final class MessageValidator {
         if (!RoomId.isValid(join.room())) {
             throw new ProtocolException(ErrorCode.BAD_ROOM, "room id must be a UUID");
         }
-        return new Join(join.version(), RoomId.normalize(join.room()), normalizeName(join.name()));
+        return new Join(join.version(), RoomId.normalize(join.room()), normalizeName(join.name()),
+                join.audio() == null || join.audio(), join.video() == null || join.video());
     }
 
     private String normalizeName(String name) throws ProtocolException {

@@ -21,14 +21,17 @@ public final class Session {
     private final String connectionId;
     private final Transport transport;
     private final TokenBucket rateLimit;
+    private final TokenBucket chatBudget;
     private volatile long lastSeenMillis;
     private volatile Membership membership;
     private volatile boolean closed;
 
-    public Session(String connectionId, Transport transport, TokenBucket rateLimit, long nowMillis) {
+    public Session(String connectionId, Transport transport, TokenBucket rateLimit, TokenBucket chatBudget,
+            long nowMillis) {
         this.connectionId = connectionId;
         this.transport = transport;
         this.rateLimit = rateLimit;
+        this.chatBudget = chatBudget;
         this.lastSeenMillis = nowMillis;
     }
 
@@ -42,6 +45,11 @@ public final class Session {
 
     public TokenBucket rateLimit() {
         return rateLimit;
+    }
+
+    /** The tighter allowance for chat and reactions, which everyone in the room sees. */
+    public TokenBucket chatBudget() {
+        return chatBudget;
     }
 
     public void touch(long nowMillis) {

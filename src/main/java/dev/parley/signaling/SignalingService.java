@@ -34,13 +34,14 @@ public final class SignalingService {
         this.clock = clock;
         this.validator = new MessageValidator(config);
         this.presence = new Presence(rooms, codec);
-        this.router = new MessageRouter(rooms, codec, config, presence);
+        this.router = new MessageRouter(rooms, codec, config, presence, clock);
     }
 
     public Session open(String connectionId, Session.Transport transport) {
         long now = clock.millis();
         Session session = new Session(connectionId, transport,
-                new TokenBucket(config.messagesPerSecond(), config.messageBurst(), now), now);
+                new TokenBucket(config.messagesPerSecond(), config.messageBurst(), now),
+                new TokenBucket(config.chatPerSecond(), config.chatBurst(), now), now);
         sessions.put(connectionId, session);
         return session;
     }

@@ -44,6 +44,26 @@ class MessageValidatorTest {
         assertCode(new Signal(null, "b", f.textNode("sdp")), ErrorCode.INVALID_MESSAGE);
     }
 
+    @Test
+    void chatTextIsTrimmedLimitedAndKeepsLineBreaks() throws Exception {
+        Message.Chat chat = (Message.Chat) validator.validate(new Message.Chat("x", "y", "  hi\u0007\nthere ", 5L));
+        assertThat(chat.text()).isEqualTo("hi\nthere");
+        assertThat(chat.from()).isNull();
+        assertThat(((Message.Chat) validator.validate(new Message.Chat(null, null, "€".repeat(2000), null))).text())
+                .hasSize(2000);
+        assertCode(new Message.Chat(null, null, "x".repeat(2001), null), ErrorCode.TOO_LONG);
+        assertCode(new Message.Chat(null, null, " \n ", null), ErrorCode.INVALID_MESSAGE);
+        assertCode(new Message.Chat(null, null, null, null), ErrorCode.INVALID_MESSAGE);
+    }
+
+    @Test
+    void stateMessagesNeedEveryFieldAndReactionsComeFromTheList() throws Exception {
+        assertCode(new Message.MediaState(null, true, null, false), ErrorCode.INVALID_MESSAGE);
+        assertCode(new Message.Hand(null, null), ErrorCode.INVALID_MESSAGE);
+        assertCode(new Message.Reaction(null, "<script>"), ErrorCode.INVALID_MESSAGE);
+        assertThat(((Message.Reaction) validator.validate(new Message.Reaction("forged", "👍"))).from()).isNull();
+    }
+
     private void assertCode(Message.ClientMessage message, ErrorCode code) {
         assertThatThrownBy(() -> validator.validate(message))
                 .isInstanceOf(ProtocolException.class)

@@ -22,7 +22,9 @@ class SignalingProtocolTest {
 
     private static JsonNode join(WsClient client, String room, String name) {
         client.send(Map.of("type", "join", "version", 1, "room", room, "name", name));
-        return client.next("joined");
+        JsonNode joined = client.next("joined");
+        client.next("chat-history");
+        return joined;
     }
 
     @Test

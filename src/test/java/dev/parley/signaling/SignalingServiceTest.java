@@ -15,7 +15,7 @@ class SignalingServiceTest {
             "{\"type\":\"join\",\"version\":1,\"room\":\"0f8e9c3a-5b1d-4c2e-9a7f-3d6b8e1c2a4f\",\"name\":\"%s\"}";
 
     private final MutableClock clock = new MutableClock();
-    private final RoomRegistry rooms = new RoomRegistry();
+    private final RoomRegistry rooms = new RoomRegistry(200);
     private final SignalingConfig config = SignalingConfig.defaults();
     private final SignalingService service = new SignalingService(config, rooms, clock);
 

@@ -2,12 +2,15 @@ package dev.parley.signaling.handler;
 
 import dev.parley.config.SignalingConfig;
 import dev.parley.room.Participant;
+import dev.parley.room.ParticipantState;
 import dev.parley.room.RoomFullException;
 import dev.parley.room.RoomRegistry;
 import dev.parley.room.RoomRegistry.Admission;
 import dev.parley.signaling.ErrorCode;
 import dev.parley.signaling.Ids;
 import dev.parley.signaling.Message;
+import dev.parley.signaling.Message.Chat;
+import dev.parley.signaling.Message.ChatHistory;
 import dev.parley.signaling.Message.Join;
 import dev.parley.signaling.Message.Joined;
 import dev.parley.signaling.Message.ParticipantInfo;
@@ -40,7 +43,8 @@ public final class JoinHandler implements MessageHandler<Join> {
         if (session.membership().isPresent()) {
             throw new ProtocolException(ErrorCode.ALREADY_JOINED, "this connection has already joined a room");
         }
-        Participant me = new Participant(Ids.participantId(), join.name(), session.transport());
+        Participant me = new Participant(Ids.participantId(), join.name(), session.transport(),
+                ParticipantState.INITIAL.withMedia(join.audio(), join.video(), false));
         try {
             rooms.join(join.room(), me, config.maxParticipants(), admission -> welcome(session, me, admission));
         } catch (RoomFullException e) {
@@ -57,10 +61,13 @@ public final class JoinHandler implements MessageHandler<Join> {
         List<ParticipantInfo> present = admission.present().stream().map(JoinHandler::info).toList();
         session.transport().send(codec.encode(new Joined(Message.VERSION, me.id(), admission.room().id(),
                 present, config.heartbeatInterval().toMillis())));
+        List<Chat> history = admission.room().chat().snapshot().stream().map(ChatHandler::toMessage).toList();
+        session.transport().send(codec.encode(new ChatHistory(history)));
         admission.room().broadcast(codec.encode(new ParticipantJoined(info(me))), me.id());
     }
 
     static ParticipantInfo info(Participant p) {
-        return new ParticipantInfo(p.id(), p.name());
+        ParticipantState s = p.state();
+        return new ParticipantInfo(p.id(), p.name(), s.audio(), s.video(), s.screen(), s.hand());
     }
 }

@@ -16,14 +16,14 @@ final class HandlerFixture {
     static final String OTHER_ROOM = "11111111-2222-3333-4444-555555555555";
 
     final SignalingConfig config = SignalingConfig.defaults();
-    final RoomRegistry rooms = new RoomRegistry();
+    final RoomRegistry rooms = new RoomRegistry(200);
     final MessageCodec codec = new MessageCodec();
     final Presence presence = new Presence(rooms, codec);
     final JoinHandler join = new JoinHandler(rooms, codec, config, presence);
     private int sessions;
 
     Session session(RecordingTransport transport) {
-        return new Session("c" + (++sessions), transport, new TokenBucket(10, 10, 0), 0);
+        return new Session("c" + (++sessions), transport, new TokenBucket(10, 10, 0), new TokenBucket(2, 10, 0), 0);
     }
 
     /** A session that has joined a room, with its joined reply cleared. */

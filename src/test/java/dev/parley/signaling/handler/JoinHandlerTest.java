@@ -24,17 +24,29 @@ class JoinHandlerTest {
 
         f.join.handle(graceSession, new Join(1, ROOM, "Grace"));
 
-        JsonNode joined = grace.last();
-        assertThat(joined.path("type").asText()).isEqualTo("joined");
+        assertThat(grace.messages()).extracting(m -> m.path("type").asText()).containsExactly("joined", "chat-history");
+        JsonNode joined = grace.ofType("joined").get(0);
         assertThat(joined.path("id").asText()).isEqualTo(HandlerFixture.id(graceSession)).isNotEqualTo(HandlerFixture.id(adaSession));
         assertThat(joined.path("participants")).hasSize(1);
         assertThat(joined.path("participants").get(0).path("name").asText()).isEqualTo("Ada");
+        assertThat(joined.path("participants").get(0).path("audio").asBoolean()).isTrue();
         assertThat(joined.path("heartbeatMs").asLong()).isEqualTo(f.config.heartbeatInterval().toMillis());
 
         JsonNode announced = ada.last();
         assertThat(announced.path("type").asText()).isEqualTo("participant-joined");
         assertThat(announced.path("participant").path("name").asText()).isEqualTo("Grace");
         assertThat(announced.path("participant").path("id").asText()).isEqualTo(HandlerFixture.id(graceSession));
+    }
+
+    @Test
+    void theInitialMediaStateIsAnnounced() throws Exception {
+        RecordingTransport ada = new RecordingTransport();
+        f.joined(ada, ROOM, "Ada");
+        f.join.handle(f.session(new RecordingTransport()), new Join(1, ROOM, "Mute", false, true));
+        JsonNode participant = ada.last().path("participant");
+        assertThat(participant.path("audio").asBoolean()).isFalse();
+        assertThat(participant.path("video").asBoolean()).isTrue();
+        assertThat(participant.path("hand").asBoolean()).isFalse();
     }
 
     @Test
