@@ -1,63 +1,122 @@
-// The meeting page: pre-join screen, then the call. Wires signaling, the peer mesh and the tiles.
-import { SignalingClient, signalingUrl } from './protocol.js';
+// The meeting page: pre-join screen, then the call. Wires signaling, the peer mesh, local media and the UI.
+import { REACTIONS, SignalingClient, signalingUrl } from './protocol.js';
 import { PeerMesh } from './mesh.js';
-import { acquireLocalMedia, stopStream } from './media.js';
+import { LocalMedia } from './local-media.js';
+import { ActiveSpeaker } from './speaker.js';
 import { randomName } from './names.js';
 import { rememberMeeting } from './recent.js';
 import { TileGrid } from './ui/tiles.js';
 import { toast } from './ui/toasts.js';
+import { FACES, bindShortcuts, fillIcons, setToggle } from './ui/controls.js';
+import { Panels } from './ui/panels.js';
+import { ChatPanel } from './ui/chat-panel.js';
+import { PeoplePanel } from './ui/people-panel.js';
+import { SettingsDialog } from './ui/settings.js';
+import { copyMeetingLink, startClock } from './ui/meeting-info.js';
+
+/** @typedef {import('./protocol.js').ParticipantInfo} ParticipantInfo */
+/** @typedef {import('./ui/people-panel.js').Person} Person */
 
 const NAME_KEY = 'parley.name';
 const roomId = location.pathname.split('/').pop()?.toLowerCase() ?? '';
-
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
-const preview = /** @type {HTMLVideoElement} */ ($('preview'));
-const nameInput = /** @type {HTMLInputElement} */ ($('display-name'));
-const joinButton = /** @type {HTMLButtonElement} */ ($('join-now'));
+const button = (/** @type {string} */ id) => /** @type {HTMLButtonElement} */ ($(id));
 
-/** @type {MediaStream|null} */
-let localStream = null;
+const media = new LocalMedia();
+const grid = new TileGrid($('grid'));
+const panels = new Panels();
+const people = new PeoplePanel();
+/** @type {Map<string, Person>} everyone in the call, oneself included, in order of arrival */
+const everyone = new Map();
 /** @type {SignalingClient|null} */
 let signaling = null;
 /** @type {PeerMesh|null} */
 let mesh = null;
-const grid = new TileGrid($('grid'));
-/** @type {Map<string, string>} participant id → name */
-const names = new Map();
+let myName = '';
 
-nameInput.placeholder = randomName();
-nameInput.value = localStorage.getItem(NAME_KEY) ?? '';
-$('meeting-code').textContent = roomId;
-const mediaReady = acquireLocalMedia().then(({ stream, notice }) => {
-  localStream = stream;
-  const hasVideo = !!stream?.getVideoTracks().length;
-  preview.srcObject = hasVideo ? stream : null;
-  $('preview-off').hidden = hasVideo;
-  if (!hasVideo) {
-    $('preview-off').textContent = stream ? 'No camera' : 'No camera or microphone';
-  }
-  if (notice) {
-    $('media-notice').textContent = notice;
-    $('media-notice').hidden = false;
-  }
+const chat = new ChatPanel((text) => signaling?.chat(text), () => panels.open === 'chat');
+const settings = new SettingsDialog({
+  current: () => media.devices,
+  useDevice: (kind, id) => media.useDevice(kind, id),
+  useSpeaker: (id) => grid.setSinkId(id),
+  onerror: toast,
 });
+const speaker = new ActiveSpeaker(
+  () => [...(mesh?.peers ?? new Map())].map(([id, peer]) => [id, peer.pc]),
+  () => signaling?.id ?? null,
+  (id) => grid.setSpeaker(id),
+);
 
-$('prejoin-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  joinButton.disabled = true;
-  const name = nameInput.value.trim() || nameInput.placeholder;
-  localStorage.setItem(NAME_KEY, nameInput.value.trim());
-  await mediaReady;
-  try {
-    await enterCall(name);
-  } catch (error) {
-    $('join-error').textContent = `Could not join: ${error instanceof Error ? error.message : error}`;
-    joinButton.disabled = false;
+fillIcons(document);
+setupPrejoin();
+
+function setupPrejoin() {
+  const nameInput = /** @type {HTMLInputElement} */ ($('display-name'));
+  nameInput.placeholder = randomName();
+  nameInput.value = localStorage.getItem(NAME_KEY) ?? '';
+  $('meeting-code').textContent = roomId;
+  const ready = media.start().then((notice) => {
+    if (notice) {
+      $('media-notice').textContent = notice;
+      $('media-notice').hidden = false;
+    }
+  });
+  media.onchange = showMediaState;
+  bindToggles();
+  button('prejoin-settings').addEventListener('click', () => settings.open());
+
+  $('prejoin-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    button('join-now').disabled = true;
+    myName = nameInput.value.trim() || nameInput.placeholder;
+    localStorage.setItem(NAME_KEY, nameInput.value.trim());
+    await ready;
+    try {
+      await enterCall();
+    } catch (error) {
+      $('join-error').textContent = `Could not join: ${error instanceof Error ? error.message : error}`;
+      button('join-now').disabled = false;
+    }
+  });
+}
+
+/** Mic and camera buttons exist before and during the call; both sets act on the same media. */
+function bindToggles() {
+  const act = (/** @type {() => Promise<void>} */ action, /** @type {string} */ what) => action().catch((error) => {
+    toast(`Could not ${what}: ${error instanceof Error ? error.message : error}`);
+    showMediaState(media.state);
+  });
+  const toggleMic = () => act(() => media.setAudio(!media.state.audio), 'change the microphone');
+  const toggleCam = () => act(() => media.setVideo(!media.state.video), 'change the camera');
+  for (const el of document.querySelectorAll('[data-toggle="mic"]')) el.addEventListener('click', toggleMic);
+  for (const el of document.querySelectorAll('[data-toggle="cam"]')) el.addEventListener('click', toggleCam);
+  button('present').addEventListener('click', () => act(
+    () => (media.state.screen ? media.stopScreen() : media.startScreen()), 'present'));
+  bindShortcuts({ d: toggleMic, e: toggleCam });
+  showMediaState(media.state);
+}
+
+/** @param {import('./local-media.js').MediaState} state */
+function showMediaState(state) {
+  for (const el of document.querySelectorAll('[data-toggle="mic"]')) setToggle(/** @type {HTMLButtonElement} */ (el), FACES.mic, !state.audio);
+  for (const el of document.querySelectorAll('[data-toggle="cam"]')) setToggle(/** @type {HTMLButtonElement} */ (el), FACES.cam, !state.video);
+  setToggle(button('present'), FACES.present, state.screen);
+  const preview = /** @type {HTMLVideoElement|null} */ (document.getElementById('preview'));
+  if (preview) {
+    const stream = media.previewStream();
+    preview.srcObject = stream;
+    $('preview-off').hidden = !!stream;
+    $('preview-off').textContent = media.cameraTrack || state.video ? 'Camera is off' : 'No camera';
   }
-});
+  const self = signaling?.id;
+  if (self && everyone.has(self)) {
+    update(self, state);
+    grid.setLocalPreview(media.previewStream(), state.screen);
+    signaling?.sendMediaState(state);
+  }
+}
 
-/** @param {string} name */
-async function enterCall(name) {
+async function enterCall() {
   const client = new SignalingClient(signalingUrl(location));
   signaling = client;
   mesh = new PeerMesh({
@@ -65,37 +124,52 @@ async function enterCall(name) {
     onRemoteStream: (id, stream) => grid.setRemoteStream(id, stream),
     onStateChange: (id, state) => grid.setConnectionState(id, state),
   });
-  mesh.setLocalStream(localStream);
+  mesh.setLocalStream(media.outgoingStream());
+  media.sink = mesh;
 
   client.onjoined = (joined) => {
     const m = /** @type {PeerMesh} */ (mesh);
     m.selfId = joined.id;
     rememberMeeting(roomId);
-    $('prejoin').hidden = true;
+    // The pre-join screen goes away entirely, so its controls never shadow the call's.
+    $('prejoin').remove();
     $('call').hidden = false;
-    document.title = 'Meeting — Parley';
-    grid.addLocal(joined.id, name, localStream);
+    grid.addLocal(joined.id, myName);
+    add(joined.id, { id: joined.id, name: myName, ...media.state, hand: false }, true);
+    grid.setLocalPreview(media.previewStream(), media.state.screen);
     for (const p of joined.participants) {
-      names.set(p.id, p.name);
-      grid.addRemote(p.id, p.name);
+      add(p.id, p, false);
       m.connectTo(p.id);
     }
+    setupCallControls(client);
+    speaker.start();
   };
   client.onparticipantjoined = (p) => {
-    names.set(p.id, p.name);
-    grid.addRemote(p.id, p.name);
+    add(p.id, p, false);
     toast(`${p.name} joined`);
   };
   client.onparticipantleft = (id) => {
     mesh?.remove(id);
     grid.remove(id);
-    const who = names.get(id);
-    names.delete(id);
-    if (who) {
-      toast(`${who} left`);
-    }
+    const who = everyone.get(id);
+    everyone.delete(id);
+    people.render(everyone);
+    if (who) toast(`${who.name} left`);
   };
   client.onsignal = (from, data) => mesh?.handleSignal(from, data);
+  client.onmediastate = (from, state) => update(from, state);
+  client.onhand = (from, raised) => {
+    update(from, { hand: raised });
+    const who = everyone.get(from);
+    if (raised && who && from !== client.id) toast(`${who.name} raised a hand`);
+  };
+  client.onreaction = (from, emoji) => {
+    grid.showReaction(from, emoji);
+    const who = everyone.get(from);
+    if (who) toast(`${from === client.id ? 'You' : who.name} reacted ${emoji}`);
+  };
+  client.onchat = (message) => chat.add(message, message.from === client.id);
+  client.onchathistory = (messages) => messages.forEach((m) => chat.add(m, false));
   client.onerror = (error) => {
     if (client.id) {
       toast(error.message);
@@ -104,31 +178,67 @@ async function enterCall(name) {
     // Refused before admission (room full, bad name…): stay on the pre-join screen and say why.
     client.close();
     $('join-error').textContent = `Could not join: ${error.message}`;
-    joinButton.disabled = false;
+    button('join-now').disabled = false;
   };
   client.onclose = () => {
-    if (client === signaling) {
-      toast('Lost the connection to the server.');
-    }
+    if (client === signaling) toast('Lost the connection to the server.');
   };
-  await client.join(roomId, name);
+  await client.join(roomId, myName, { audio: media.state.audio, video: media.state.video });
+}
+
+/** @param {string} id @param {ParticipantInfo} info @param {boolean} self */
+function add(id, info, self) {
+  everyone.set(id, { name: info.name, audio: info.audio, video: info.video, screen: info.screen, hand: info.hand, self });
+  if (!self) grid.addRemote(id, info.name);
+  update(id, {});
+}
+
+/** @param {string} id @param {Partial<Person>} change */
+function update(id, change) {
+  const person = everyone.get(id);
+  if (!person) return;
+  Object.assign(person, change);
+  grid.setState(id, person);
+  people.render(everyone);
+  if (id === signaling?.id) setToggle(button('hand'), FACES.hand, person.hand);
+}
+
+/** @param {SignalingClient} client */
+function setupCallControls(client) {
+  setToggle(button('hand'), FACES.hand, false);
+  button('hand').addEventListener('click', () => client.raiseHand(!everyone.get(client.id ?? '')?.hand));
+  const menu = $('reaction-menu');
+  menu.replaceChildren(...REACTIONS.map((emoji) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'reaction-choice';
+    b.textContent = emoji;
+    b.setAttribute('aria-label', `React with ${emoji}`);
+    b.addEventListener('click', () => client.react(emoji));
+    return b;
+  }));
+  button('react').addEventListener('click', () => {
+    menu.hidden = !menu.hidden;
+    button('react').setAttribute('aria-expanded', String(!menu.hidden));
+  });
+  button('settings').addEventListener('click', () => settings.open());
+  button('copy-link').addEventListener('click', () => copyMeetingLink());
+  button('leave').addEventListener('click', leave);
+  panels.onchange = (open) => {
+    if (open === 'chat') chat.opened();
+  };
+  startClock($('clock'));
 }
 
 function leave() {
+  speaker.stop();
   signaling?.leave();
   signaling = null;
   mesh?.closeAll();
   grid.clear();
-  stopStream(localStream);
+  media.stopAll();
   location.assign('/');
 }
 
-$('leave').addEventListener('click', leave);
 // Closing the tab says goodbye at once, so others drop the tile without waiting for a timeout.
 window.addEventListener('pagehide', () => signaling?.leave());
-
-function tick() {
-  $('clock').textContent = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' }).format(new Date());
-}
-tick();
-setInterval(tick, 10_000);

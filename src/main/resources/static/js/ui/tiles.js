@@ -1,8 +1,12 @@
-// The grid of video tiles: one per participant, re-gridded as people come and go.
+// The grid of video tiles: one per participant, re-gridded as people come and go. A pinned tile, or
+// else a presenter's, takes the large spot with the others in a strip beside it.
 import { initials } from '../names.js';
+import { icon } from './icons.js';
 
 /**
- * @typedef {{el: HTMLElement, video: HTMLVideoElement, audio: HTMLAudioElement|null, name: string}} Tile
+ * @typedef {{el: HTMLElement, video: HTMLVideoElement, audio: HTMLAudioElement|null, name: string,
+ *            label: string, pin: HTMLButtonElement}} Tile
+ * @typedef {{audio: boolean, video: boolean, screen: boolean, hand: boolean}} TileState
  */
 
 export class TileGrid {
@@ -11,17 +15,28 @@ export class TileGrid {
     this.container = container;
     /** @type {Map<string, Tile>} */
     this.tiles = new Map();
+    /** @type {string|null} */
+    this.pinned = null;
+    /** @type {string|null} */
+    this.localId = null;
+    /** Called with the output device for every remote audio element (setSinkId). */
+    this.sinkId = '';
   }
 
-  /**
-   * The local participant's tile: mirrored like a mirror, and muted so you do not hear yourself.
-   * @param {string} id @param {string} name @param {MediaStream|null} stream
-   */
-  addLocal(id, name, stream) {
+  /** The local participant's tile: mirrored like a mirror, and muted so you do not hear yourself. */
+  addLocal(id, name) {
+    this.localId = id;
     const tile = this.#build(id, `${name} (you)`, name, false);
     tile.el.classList.add('tile-local');
-    tile.video.classList.add('mirrored');
-    this.#showVideo(tile, stream && stream.getVideoTracks().length ? stream : null);
+  }
+
+  /** Shows one's own camera (mirrored) or screen (as others see it). @param {MediaStream|null} stream */
+  setLocalPreview(stream, screen) {
+    const tile = this.localId ? this.tiles.get(this.localId) : null;
+    if (tile) {
+      tile.video.classList.toggle('mirrored', !screen);
+      this.#showVideo(tile, stream);
+    }
   }
 
   /** @param {string} id @param {string} name */
@@ -39,16 +54,64 @@ export class TileGrid {
     }
     const video = stream.getVideoTracks();
     const audio = stream.getAudioTracks();
-    this.#showVideo(tile, video.length ? new MediaStream(video) : null);
+    if (video.length && tile.video.srcObject?.getVideoTracks?.()[0] !== video[0]) {
+      tile.video.srcObject = new MediaStream(video);
+      tile.video.play().catch(() => {});
+    }
     if (audio.length && tile.audio.srcObject?.getAudioTracks?.()[0] !== audio[0]) {
       tile.audio.srcObject = new MediaStream(audio);
+      this.#routeAudio(tile.audio);
       tile.audio.play().catch(() => {});
     }
+  }
+
+  /** Mute icon, camera-off avatar, raised hand and presenter layout, from announced state. */
+  setState(id, /** @type {TileState} */ state) {
+    const tile = this.tiles.get(id);
+    if (!tile) {
+      return;
+    }
+    tile.el.classList.toggle('no-video', !state.video && !state.screen);
+    tile.el.classList.toggle('audio-off', !state.audio);
+    tile.el.classList.toggle('hand-raised', state.hand);
+    tile.el.classList.toggle('presenting', state.screen);
+    this.#layout();
   }
 
   /** @param {string} id @param {string} state one of RTCPeerConnectionState */
   setConnectionState(id, state) {
     this.tiles.get(id)?.el.setAttribute('data-connection', state);
+  }
+
+  /** @param {string|null} id the current speaker, or null */
+  setSpeaker(id) {
+    for (const [tileId, tile] of this.tiles) {
+      tile.el.classList.toggle('speaking', tileId === id);
+    }
+  }
+
+  /** Floats an emoji over a tile for a moment. */
+  showReaction(id, emoji) {
+    const tile = this.tiles.get(id);
+    if (!tile) {
+      return;
+    }
+    const bubble = document.createElement('span');
+    bubble.className = 'reaction-bubble';
+    bubble.textContent = emoji;
+    bubble.setAttribute('aria-hidden', 'true');
+    tile.el.append(bubble);
+    bubble.addEventListener('animationend', () => bubble.remove());
+  }
+
+  /** Sends every remote participant's audio to an output device. @param {string} sinkId */
+  setSinkId(sinkId) {
+    this.sinkId = sinkId;
+    for (const tile of this.tiles.values()) {
+      if (tile.audio) {
+        this.#routeAudio(tile.audio);
+      }
+    }
   }
 
   /** @param {string} id */
@@ -61,6 +124,9 @@ export class TileGrid {
       }
       tile.el.remove();
       this.tiles.delete(id);
+      if (this.pinned === id) {
+        this.pinned = null;
+      }
       this.#layout();
     }
   }
@@ -71,10 +137,21 @@ export class TileGrid {
     }
   }
 
+  /** @param {string} id */
+  togglePin(id) {
+    this.pinned = this.pinned === id ? null : id;
+    for (const [tileId, tile] of this.tiles) {
+      const on = tileId === this.pinned;
+      tile.pin.setAttribute('aria-pressed', String(on));
+      tile.pin.setAttribute('aria-label', `${on ? 'Unpin' : 'Pin'} ${tile.label}`);
+    }
+    this.#layout();
+  }
+
   /** @param {string} id @param {string} label @param {string} name @param {boolean} remote */
   #build(id, label, name, remote) {
     const el = document.createElement('div');
-    el.className = 'tile';
+    el.className = 'tile no-video';
     el.setAttribute('role', 'group');
     el.setAttribute('aria-label', label);
     el.dataset.participant = id;
@@ -92,9 +169,30 @@ export class TileGrid {
 
     const plate = document.createElement('div');
     plate.className = 'nameplate';
-    plate.textContent = label;
+    const hand = document.createElement('span');
+    hand.className = 'hand-icon';
+    hand.setAttribute('role', 'img');
+    hand.setAttribute('aria-label', 'Hand raised');
+    hand.textContent = '✋';
+    const muted = document.createElement('span');
+    muted.className = 'muted-icon';
+    muted.setAttribute('role', 'img');
+    muted.setAttribute('aria-label', 'Microphone off');
+    muted.append(icon('micOff'));
+    const text = document.createElement('span');
+    text.textContent = label;
+    plate.append(hand, muted, text);
 
-    el.append(video, avatar, plate);
+    const pin = document.createElement('button');
+    pin.type = 'button';
+    pin.className = 'pin-button';
+    pin.setAttribute('aria-label', `Pin ${label}`);
+    pin.setAttribute('aria-pressed', 'false');
+    pin.title = 'Pin to the large spot';
+    pin.append(icon('pin'));
+    pin.addEventListener('click', () => this.togglePin(id));
+
+    el.append(video, avatar, plate, pin);
     let audio = null;
     if (remote) {
       audio = document.createElement('audio');
@@ -102,7 +200,7 @@ export class TileGrid {
       el.append(audio);
     }
     /** @type {Tile} */
-    const tile = { el, video, audio, name };
+    const tile = { el, video, audio, name, label, pin };
     this.tiles.set(id, tile);
     this.container.append(el);
     this.#layout();
@@ -111,22 +209,48 @@ export class TileGrid {
 
   /** @param {Tile} tile @param {MediaStream|null} stream */
   #showVideo(tile, stream) {
-    tile.el.classList.toggle('no-video', !stream);
     if (tile.video.srcObject !== stream) {
       tile.video.srcObject = stream;
       stream && tile.video.play().catch(() => {});
     }
   }
 
+  /** @param {HTMLAudioElement} audio */
+  #routeAudio(audio) {
+    const withSink = /** @type {HTMLAudioElement & {setSinkId?: (id: string) => Promise<void>}} */ (audio);
+    if (this.sinkId && withSink.setSinkId) {
+      withSink.setSinkId(this.sinkId).catch(() => {});
+    }
+  }
+
+  /** The large spot goes to the pinned tile, else to a presenter; otherwise an even grid. */
+  #spotlight() {
+    if (this.pinned && this.tiles.has(this.pinned)) {
+      return this.pinned;
+    }
+    for (const [id, tile] of this.tiles) {
+      if (tile.el.classList.contains('presenting') && id !== this.localId) {
+        return id;
+      }
+    }
+    return null;
+  }
+
   /** Columns grow with the count: 1, 2, 2×2, 3×3 and so on; a tall (phone) screen stacks rows first. */
   #layout() {
-    const count = Math.max(1, this.tiles.size);
+    const spotlight = this.tiles.size > 1 ? this.#spotlight() : null;
+    this.container.classList.toggle('spotlight-layout', !!spotlight);
+    for (const [id, tile] of this.tiles) {
+      tile.el.classList.toggle('spotlight', id === spotlight);
+    }
+    const count = Math.max(1, spotlight ? this.tiles.size - 1 : this.tiles.size);
     const side = Math.ceil(Math.sqrt(count));
     const other = Math.ceil(count / side);
     this.container.style.setProperty('--columns', String(side));
     this.container.style.setProperty('--rows', String(other));
     this.container.style.setProperty('--columns-tall', String(other));
     this.container.style.setProperty('--rows-tall', String(side));
+    this.container.style.setProperty('--strip', String(count));
     this.container.dataset.count = String(this.tiles.size);
   }
 }

@@ -1,0 +1,150 @@
+// What this participant sends: microphone, camera and screen, and switching devices mid-call.
+// The mesh gets every change through replaceTrack, so nothing is renegotiated.
+
+import { acquireLocalMedia, stopStream } from './media.js';
+
+/**
+ * @typedef {{audio: boolean, video: boolean, screen: boolean}} MediaState
+ * @typedef {{replaceTrack: (kind: 'audio'|'video', track: MediaStreamTrack|null) => Promise<void>}} TrackSink
+ */
+
+const VIDEO = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24 } };
+
+export class LocalMedia {
+  constructor() {
+    /** @type {MediaStreamTrack|null} */ this.audioTrack = null;
+    /** @type {MediaStreamTrack|null} */ this.cameraTrack = null;
+    /** @type {MediaStreamTrack|null} */ this.screenTrack = null;
+    /** @type {MediaState} */
+    this.state = { audio: false, video: false, screen: false };
+    /** @type {{audio?: string, video?: string}} chosen device ids */
+    this.devices = {};
+    /** @type {TrackSink|null} */
+    this.sink = null;
+    /** Called after every change, with the new state. @type {(state: MediaState) => void} */
+    this.onchange = () => {};
+  }
+
+  /** First acquisition, before joining; returns a notice for the user when something is missing. */
+  async start() {
+    const { stream, notice } = await acquireLocalMedia();
+    this.audioTrack = stream?.getAudioTracks()[0] ?? null;
+    this.cameraTrack = stream?.getVideoTracks()[0] ?? null;
+    this.state = { audio: !!this.audioTrack, video: !!this.cameraTrack, screen: false };
+    this.devices = {
+      audio: this.audioTrack?.getSettings().deviceId,
+      video: this.cameraTrack?.getSettings().deviceId,
+    };
+    this.onchange(this.state);
+    return notice;
+  }
+
+  /** The stream to send when the call starts. */
+  outgoingStream() {
+    const stream = new MediaStream();
+    if (this.audioTrack) stream.addTrack(this.audioTrack);
+    const video = this.#outgoingVideo();
+    if (video) stream.addTrack(video);
+    return stream;
+  }
+
+  /** What to show on one's own tile: the screen while presenting, otherwise the camera. */
+  previewStream() {
+    const track = this.screenTrack ?? (this.state.video ? this.cameraTrack : null);
+    return track ? new MediaStream([track]) : null;
+  }
+
+  /** Mutes by disabling the track: the permission stays, and unmuting is instant. */
+  async setAudio(on) {
+    if (on && !this.audioTrack) {
+      this.audioTrack = await this.#open('audio');
+      await this.sink?.replaceTrack('audio', this.audioTrack);
+    }
+    if (this.audioTrack) {
+      this.audioTrack.enabled = on;
+    }
+    this.#update({ audio: on && !!this.audioTrack });
+  }
+
+  /** Turning the camera off stops the track, so the camera light goes out; on reopens it. */
+  async setVideo(on) {
+    if (on) {
+      if (!this.cameraTrack || this.cameraTrack.readyState === 'ended') {
+        this.cameraTrack = await this.#open('video');
+      }
+    } else if (this.cameraTrack) {
+      this.cameraTrack.stop();
+      this.cameraTrack = null;
+    }
+    this.#update({ video: on && !!this.cameraTrack });
+    if (!this.screenTrack) {
+      await this.sink?.replaceTrack('video', this.#outgoingVideo());
+    }
+  }
+
+  /** Presents a screen in place of the camera; the browser's own "Stop sharing" ends it too. */
+  async startScreen() {
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15 } }, audio: false });
+    const track = stream.getVideoTracks()[0];
+    track.addEventListener('ended', () => {
+      if (this.screenTrack === track) {
+        this.stopScreen();
+      }
+    });
+    this.screenTrack = track;
+    await this.sink?.replaceTrack('video', track);
+    this.#update({ screen: true });
+  }
+
+  async stopScreen() {
+    const track = this.screenTrack;
+    this.screenTrack = null;
+    track?.stop();
+    await this.sink?.replaceTrack('video', this.#outgoingVideo());
+    this.#update({ screen: false });
+  }
+
+  /** Switches to another microphone or camera mid-call, keeping its on/off state. @param {'audio'|'video'} kind */
+  async useDevice(kind, deviceId) {
+    this.devices[kind] = deviceId;
+    if (kind === 'audio' && this.audioTrack) {
+      const old = this.audioTrack;
+      this.audioTrack = await this.#open('audio');
+      this.audioTrack.enabled = this.state.audio;
+      await this.sink?.replaceTrack('audio', this.audioTrack);
+      old.stop();
+    } else if (kind === 'video' && this.cameraTrack) {
+      const old = this.cameraTrack;
+      this.cameraTrack = await this.#open('video');
+      if (!this.screenTrack) {
+        await this.sink?.replaceTrack('video', this.cameraTrack);
+      }
+      old.stop();
+    }
+    this.onchange(this.state);
+  }
+
+  stopAll() {
+    stopStream(new MediaStream([this.audioTrack, this.cameraTrack, this.screenTrack].filter((t) => !!t)));
+  }
+
+  #outgoingVideo() {
+    return this.screenTrack ?? (this.state.video ? this.cameraTrack : null);
+  }
+
+  /** @param {'audio'|'video'} kind */
+  async #open(kind) {
+    const id = this.devices[kind];
+    const constraints = kind === 'audio'
+      ? { audio: id ? { deviceId: { exact: id } } : true }
+      : { video: id ? { ...VIDEO, deviceId: { exact: id } } : VIDEO };
+    const stream = await navigator.mediaDevices.getUserMedia(constraints);
+    return kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
+  }
+
+  /** @param {Partial<MediaState>} change */
+  #update(change) {
+    this.state = { ...this.state, ...change };
+    this.onchange(this.state);
+  }
+}

@@ -1,0 +1,104 @@
+// The chat panel. Messages are plain text: they are put in the page with textContent, and only
+// http(s) links become anchors, so nothing a participant types can run in anyone's page.
+
+/** @typedef {import('../protocol.js').ChatMessage} ChatMessage */
+
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
+
+export class ChatPanel {
+  /**
+   * @param {(text: string) => void} send
+   * @param {() => boolean} isOpen
+   */
+  constructor(send, isOpen) {
+    this.log = /** @type {HTMLElement} */ (document.getElementById('chat-log'));
+    this.input = /** @type {HTMLTextAreaElement} */ (document.getElementById('chat-input'));
+    this.badge = /** @type {HTMLElement} */ (document.getElementById('chat-badge'));
+    this.isOpen = isOpen;
+    this.unread = 0;
+    this.time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+    const form = /** @type {HTMLFormElement} */ (document.getElementById('chat-form'));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = this.input.value.trim();
+      if (text) {
+        send(text);
+        this.input.value = '';
+      }
+    });
+    // Enter sends, Shift+Enter starts a new line.
+    this.input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+  }
+
+  /** @param {ChatMessage} message @param {boolean} own */
+  add(message, own) {
+    document.getElementById('chat-empty')?.remove();
+    const item = document.createElement('article');
+    item.className = own ? 'chat-message own' : 'chat-message';
+    const meta = document.createElement('div');
+    meta.className = 'chat-meta';
+    const sender = document.createElement('span');
+    sender.className = 'chat-sender';
+    sender.textContent = own ? `${message.name} (you)` : message.name;
+    const time = document.createElement('time');
+    time.className = 'chat-time';
+    time.dateTime = new Date(message.ts).toISOString();
+    time.textContent = this.time.format(new Date(message.ts));
+    meta.append(sender, time);
+    const text = document.createElement('p');
+    text.className = 'chat-text';
+    text.append(...linkify(message.text));
+    item.append(meta, text);
+    const atBottom = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 40;
+    this.log.append(item);
+    if (atBottom || own) {
+      this.log.scrollTop = this.log.scrollHeight;
+    }
+    if (!this.isOpen() && !own) {
+      this.unread++;
+      this.#showBadge();
+    }
+  }
+
+  /** Called when the panel opens: everything is read. */
+  opened() {
+    this.unread = 0;
+    this.#showBadge();
+    this.log.scrollTop = this.log.scrollHeight;
+    this.input.focus();
+  }
+
+  #showBadge() {
+    this.badge.hidden = this.unread === 0;
+    this.badge.textContent = this.unread > 9 ? '9+' : String(this.unread);
+  }
+}
+
+/**
+ * Splits text into text nodes and safe links.
+ * @param {string} text @returns {(Text|HTMLAnchorElement)[]}
+ */
+export function linkify(text) {
+  /** @type {(Text|HTMLAnchorElement)[]} */
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const url = match[0].replace(/[.,;:!?)\]]+$/, '');
+    const start = /** @type {number} */ (match.index);
+    parts.push(document.createTextNode(text.slice(last, start)));
+    const link = document.createElement('a');
+    link.href = url;
+    link.textContent = url;
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    parts.push(link);
+    last = start + url.length;
+  }
+  parts.push(document.createTextNode(text.slice(last)));
+  return parts;
+}

@@ -1,0 +1,45 @@
+// Side panels (chat, participants): one open at a time; on a phone each becomes a full-screen sheet.
+
+/** @typedef {'chat'|'people'} PanelName */
+
+export class Panels {
+  constructor() {
+    /** @type {PanelName|null} */
+    this.open = null;
+    /** @type {(name: PanelName|null) => void} */
+    this.onchange = () => {};
+    for (const button of document.querySelectorAll('[data-panel]')) {
+      button.addEventListener('click', () => this.toggle(/** @type {PanelName} */ (button.getAttribute('data-panel'))));
+    }
+    for (const button of document.querySelectorAll('[data-close-panel]')) {
+      button.addEventListener('click', () => this.show(null));
+    }
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.open) {
+        this.show(null);
+      }
+    });
+  }
+
+  /** @param {PanelName} name */
+  toggle(name) {
+    this.show(this.open === name ? null : name);
+  }
+
+  /** @param {PanelName|null} name */
+  show(name) {
+    const previous = this.open;
+    this.open = name;
+    for (const panelName of /** @type {PanelName[]} */ (['chat', 'people'])) {
+      const on = panelName === name;
+      const panel = /** @type {HTMLElement} */ (document.getElementById(`${panelName}-panel`));
+      panel.hidden = !on;
+      document.querySelector(`[data-panel="${panelName}"]`)?.setAttribute('aria-pressed', String(on));
+    }
+    document.body.classList.toggle('panel-open', !!name);
+    if (!name && previous) {
+      /** @type {HTMLElement|null} */ (document.querySelector(`[data-panel="${previous}"]`))?.focus();
+    }
+    this.onchange(name);
+  }
+}

@@ -1,0 +1,59 @@
+// The participants panel: every name with microphone, camera and hand state, updated live.
+import { icon } from './icons.js';
+
+/** @typedef {{name: string, audio: boolean, video: boolean, screen: boolean, hand: boolean, self: boolean}} Person */
+
+export class PeoplePanel {
+  constructor() {
+    this.list = /** @type {HTMLUListElement} */ (document.getElementById('people-list'));
+    this.count = /** @type {HTMLElement} */ (document.getElementById('people-count'));
+    this.title = /** @type {HTMLElement} */ (document.getElementById('people-title'));
+  }
+
+  /** @param {Map<string, Person>} people in order of arrival */
+  render(people) {
+    const sorted = [...people.entries()].sort(([, a], [, b]) => Number(b.self) - Number(a.self) || Number(b.hand) - Number(a.hand));
+    this.list.replaceChildren(...sorted.map(([id, person]) => this.#item(id, person)));
+    this.count.textContent = String(people.size);
+    this.title.textContent = `Participants (${people.size})`;
+  }
+
+  /** @param {string} id @param {Person} person */
+  #item(id, person) {
+    const item = document.createElement('li');
+    item.className = 'person';
+    item.dataset.participant = id;
+    const name = document.createElement('span');
+    name.className = 'person-name';
+    name.textContent = person.self ? `${person.name} (you)` : person.name;
+    const states = document.createElement('span');
+    states.className = 'person-states';
+    if (person.hand) {
+      states.append(badge('Hand raised', null, '✋'));
+    }
+    if (person.screen) {
+      states.append(badge('Presenting', 'present'));
+    }
+    states.append(
+      badge(person.audio ? 'Microphone on' : 'Microphone off', person.audio ? 'mic' : 'micOff'),
+      badge(person.video ? 'Camera on' : 'Camera off', person.video ? 'cam' : 'camOff'),
+    );
+    item.append(name, states);
+    return item;
+  }
+}
+
+/** @param {string} label @param {import('./icons.js').IconName|null} iconName @param {string} [text] */
+function badge(label, iconName, text) {
+  const el = document.createElement('span');
+  el.className = `state ${label.endsWith('off') ? 'state-off' : ''}`;
+  el.setAttribute('role', 'img');
+  el.setAttribute('aria-label', label);
+  el.title = label;
+  if (iconName) {
+    el.append(icon(iconName));
+  } else {
+    el.textContent = text ?? '';
+  }
+  return el;
+}
