@@ -217,9 +217,19 @@ function setupCallControls(client) {
     b.addEventListener('click', () => client.react(emoji));
     return b;
   }));
-  button('react').addEventListener('click', () => {
-    menu.hidden = !menu.hidden;
-    button('react').setAttribute('aria-expanded', String(!menu.hidden));
+  const showMenu = (/** @type {boolean} */ open) => {
+    menu.hidden = !open;
+    button('react').setAttribute('aria-expanded', String(open));
+  };
+  button('react').addEventListener('click', () => showMenu(menu.hidden));
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !menu.hidden) {
+      showMenu(false);
+      button('react').focus();
+    }
+  });
+  document.addEventListener('click', (event) => {
+    if (!menu.hidden && !(/** @type {Element} */ (event.target)).closest('.reactions')) showMenu(false);
   });
   button('settings').addEventListener('click', () => settings.open());
   button('copy-link').addEventListener('click', () => copyMeetingLink());
