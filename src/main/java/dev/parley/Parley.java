@@ -4,7 +4,12 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.http.Pages;
 import dev.parley.http.SecurityHeaders;
 import dev.parley.http.WebRoutes;
+import dev.parley.peerjs.PeerJsEndpoint;
+import dev.parley.peerjs.PeerJsService;
 import dev.parley.room.RoomRegistry;
+import dev.parley.security.ServerSecret;
+import dev.parley.signaling.AdmissionControl;
+import dev.parley.signaling.ResumeTokens;
 import dev.parley.signaling.SignalingEndpoint;
 import dev.parley.signaling.SignalingService;
 import io.javalin.Javalin;
@@ -20,14 +25,19 @@ import org.slf4j.LoggerFactory;
 public final class Parley implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Parley.class);
 
+    /** How long a shutdown may take before open connections are cut. */
+    private static final long STOP_TIMEOUT_MILLIS = 3000;
+
     private final Javalin app;
     private final ScheduledExecutorService heartbeats;
     private final RoomRegistry rooms;
+    private final SignalingService signaling;
 
-    private Parley(Javalin app, ScheduledExecutorService heartbeats, RoomRegistry rooms) {
+    private Parley(Javalin app, ScheduledExecutorService heartbeats, RoomRegistry rooms, SignalingService signaling) {
         this.app = app;
         this.heartbeats = heartbeats;
         this.rooms = rooms;
+        this.signaling = signaling;
     }
 
     public static void main(String[] args) {
@@ -48,14 +58,18 @@ public final class Parley implements AutoCloseable {
     }
 
     public static Parley start(ParleyConfig config) {
-        RoomRegistry rooms = new RoomRegistry(config.signaling().chatHistorySize());
-        SignalingService signaling = new SignalingService(config.signaling(), rooms, InstantSource.system());
+        RoomRegistry rooms = new RoomRegistry(config.signaling().chatHistorySize(), config.access().maxRooms());
+        ResumeTokens tokens = new ResumeTokens(ServerSecret.load(config.dataDir()), InstantSource.system(),
+                config.signaling().resumeTokenLifetime());
+        SignalingService signaling = new SignalingService(config.signaling(), rooms, InstantSource.system(), tokens);
         Pages pages = new Pages(config.http().staticDir());
+        PeerJsEndpoint peerjs = new PeerJsEndpoint(new PeerJsService(config.peerjs(), InstantSource.system()));
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.concurrency.useVirtualThreads = true;
             javalin.jetty.host = config.http().host();
             javalin.jetty.port = config.http().port();
+            javalin.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MILLIS));
             javalin.jetty.modifyWebSocketServletFactory(ws -> {
                 // Frames up to 4x our limit reach the service and get a readable error; beyond, Jetty closes (1009).
                 ws.setMaxTextMessageSize(4L * config.signaling().maxFrameBytes());
@@ -66,7 +80,8 @@ public final class Parley implements AutoCloseable {
                     () -> javalin.staticFiles.add("/static", Location.CLASSPATH));
             SecurityHeaders.register(javalin);
             new WebRoutes(pages).register(javalin);
-            new SignalingEndpoint(signaling).register(javalin);
+            new SignalingEndpoint(signaling, new AdmissionControl(config.access())).register(javalin);
+            peerjs.register(javalin);
         });
         app.start();
 
@@ -80,11 +95,12 @@ public final class Parley implements AutoCloseable {
                 log.error("heartbeat sweep failed", e);
             }
         }, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        peerjs.scheduleSweeps(heartbeats);
 
         String shownHost = "0.0.0.0".equals(config.http().host()) ? "localhost" : config.http().host();
         log.info("Parley is ready: open http://{}:{}/{}", shownHost, app.port(),
                 config.http().devMode() ? " (development mode: front end served from the source tree)" : "");
-        return new Parley(app, heartbeats, rooms);
+        return new Parley(app, heartbeats, rooms, signaling);
     }
 
     public int port() {
@@ -98,6 +114,7 @@ public final class Parley implements AutoCloseable {
     @Override
     public void close() {
         heartbeats.shutdownNow();
+        signaling.shutdown();
         app.stop();
     }
 

@@ -1,13 +1,23 @@
 package dev.parley.config;
 
+import dev.parley.peerjs.PeerJsConfig;
+import dev.parley.peerjs.PeerJsFlags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The whole configuration, one part per concern, read from command-line flags and the environment. */
-public record ParleyConfig(HttpConfig http, SignalingConfig signaling) {
+public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessConfig access, PeerJsConfig peerjs,
+        Path dataDir) {
+
+    /** Where Parley keeps what must survive a restart (its signing key); {@code PARLEY_DATA_DIR} or {@code --data-dir}. */
+    static final Path DEFAULT_DATA_DIR = Path.of("data");
 
     /** Source folder of the front end, served as-is by {@code --dev}. */
     static final Path DEV_STATIC_DIR = Path.of("src", "main", "resources", "static");
@@ -25,16 +35,34 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling) {
         SignalingConfig signaling = SignalingConfig.defaults();
         Duration interval = signaling.heartbeatInterval();
         Duration timeout = signaling.heartbeatTimeout();
+        PeerJsFlags peerjs = PeerJsFlags.fromEnvironment(env);
+        Path dataDir = env.containsKey("PARLEY_DATA_DIR") ? Path.of(env.get("PARLEY_DATA_DIR")) : DEFAULT_DATA_DIR;
+        AccessConfig access = AccessConfig.defaults();
+        Set<String> origins = env.containsKey("PARLEY_ALLOWED_ORIGINS")
+                ? origins(env.get("PARLEY_ALLOWED_ORIGINS")) : access.allowedOrigins();
+        int perIp = access.maxConnectionsPerIp();
+        int maxRooms = access.maxRooms();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
                 case "--port" -> port = parsePort(value(args, ++i, flag), flag);
                 case "--host" -> host = value(args, ++i, flag);
                 case "--dev" -> dev = true;
+                case "--data-dir" -> dataDir = Path.of(value(args, ++i, flag));
+                case "--allowed-origins" -> origins = origins(value(args, ++i, flag));
+                case "--max-connections-per-ip" -> perIp = (int) parsePositive(value(args, ++i, flag), flag);
+                case "--max-rooms" -> maxRooms = (int) parsePositive(value(args, ++i, flag), flag);
                 case "--heartbeat-interval" -> interval = Duration.ofMillis(parsePositive(value(args, ++i, flag), flag));
                 case "--heartbeat-timeout" -> timeout = Duration.ofMillis(parsePositive(value(args, ++i, flag), flag));
-                default -> throw new IllegalArgumentException("unknown option " + flag
-                        + " (known: --port N, --host H, --dev, --heartbeat-interval MS, --heartbeat-timeout MS)");
+                default -> {
+                    if (!peerjs.accepts(flag)) {
+                        throw new IllegalArgumentException("unknown option " + flag
+                                + " (known: --port N, --host H, --dev, --data-dir DIR, --heartbeat-interval MS, --heartbeat-timeout MS, "
+                                + "--allowed-origins LIST, --max-connections-per-ip N, --max-rooms N, "
+                                + PeerJsFlags.USAGE + ")");
+                    }
+                    i = peerjs.read(args, i);
+                }
             }
         }
         if (timeout.compareTo(interval) <= 0) {
@@ -47,7 +75,14 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling) {
             }
             staticDir = Optional.of(DEV_STATIC_DIR.toAbsolutePath());
         }
-        return new ParleyConfig(new HttpConfig(host, port, staticDir), signaling.withHeartbeat(interval, timeout));
+        return new ParleyConfig(new HttpConfig(host, port, staticDir), signaling.withHeartbeat(interval, timeout),
+                new AccessConfig(origins, perIp, maxRooms), peerjs.build(), dataDir);
+    }
+
+    /** A comma-separated list of origins such as {@code https://meet.example.org}. */
+    private static Set<String> origins(String list) {
+        return Arrays.stream(list.split(",")).map(String::strip).filter(o -> !o.isEmpty())
+                .map(o -> o.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param chatHistorySize     chat messages kept per room for late joiners
  * @param chatPerSecond       sustained rate of chat messages and reactions per connection
  * @param chatBurst           burst of chat messages and reactions per connection
+ * @param resumeTokenLifetime how long a resume token stays valid
  */
 public record SignalingConfig(
         int maxFrameBytes,
@@ -28,19 +29,22 @@ public record SignalingConfig(
         int maxChatLength,
         int chatHistorySize,
         int chatPerSecond,
-        int chatBurst) {
+        int chatBurst,
+        Duration resumeTokenLifetime) {
 
     /**
      * 64 KiB frames; ping every 2 s, dropped after 8 s of silence (a lost network shows within seconds); 50 per room; 50 messages/s with
-     * bursts of 200; chat of up to 2,000 characters, the last 200 kept, 2 per second with bursts of 10.
+     * bursts of 200; chat of up to 2,000 characters, the last 200 kept, 2 per second with bursts of 10;
+     * resume tokens valid for 12 hours.
      */
     public static SignalingConfig defaults() {
         return new SignalingConfig(64 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(8), 50, 64, 50, 200,
-                2000, 200, 2, 10);
+                2000, 200, 2, 10, Duration.ofHours(12));
     }
 
     public SignalingConfig withHeartbeat(Duration interval, Duration timeout) {
         return new SignalingConfig(maxFrameBytes, interval, timeout, maxParticipants, maxNameLength,
-                messagesPerSecond, messageBurst, maxChatLength, chatHistorySize, chatPerSecond, chatBurst);
+                messagesPerSecond, messageBurst, maxChatLength, chatHistorySize, chatPerSecond, chatBurst,
+                resumeTokenLifetime);
     }
 }

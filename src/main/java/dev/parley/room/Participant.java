@@ -6,7 +6,7 @@ import java.util.function.UnaryOperator;
 public final class Participant {
     private final String id;
     private final String name;
-    private final Connection connection;
+    private volatile Connection connection;
     private volatile ParticipantState state;
 
     public Participant(String id, String name, Connection connection, ParticipantState state) {
@@ -31,6 +31,11 @@ public final class Participant {
     /** Where messages for this participant go. */
     public Connection connection() {
         return connection;
+    }
+
+    /** Points the participant at a new socket after a resume; the room's lock is held by the caller. */
+    void rebind(Connection replacement) {
+        connection = replacement;
     }
 
     public ParticipantState state() {

@@ -54,6 +54,21 @@ public final class Room {
         return Optional.of(present);
     }
 
+    /**
+     * Moves a present participant to a new connection (a resumed session) without telling anyone:
+     * for the others nothing changed. {@code welcome} gets the other participants. False if absent.
+     */
+    public synchronized boolean rebind(String participantId, Connection connection,
+            Consumer<List<Participant>> welcome) {
+        Participant p = participants.get(participantId);
+        if (p == null) {
+            return false;
+        }
+        p.rebind(connection);
+        welcome.accept(participants.values().stream().filter(o -> o != p).toList());
+        return true;
+    }
+
     /** Removes a participant; closes the room when it was the last one. */
     synchronized Optional<Participant> remove(String participantId) {
         Participant removed = participants.remove(participantId);

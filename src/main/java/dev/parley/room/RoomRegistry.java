@@ -12,9 +12,11 @@ import java.util.function.Consumer;
 public final class RoomRegistry {
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final int chatHistorySize;
+    private final int maxRooms;
 
-    public RoomRegistry(int chatHistorySize) {
+    public RoomRegistry(int chatHistorySize, int maxRooms) {
         this.chatHistorySize = chatHistorySize;
+        this.maxRooms = maxRooms;
     }
 
     /** The result of a join: the room and who was already in it. */
@@ -23,6 +25,10 @@ public final class RoomRegistry {
     /** Adds a participant; {@code welcome} runs under the room's lock with those already present. */
     public Admission join(String roomId, Participant participant, int maxParticipants,
             Consumer<Admission> welcome) throws RoomFullException {
+        // Approximate under races by design: the limit guards memory, not an exact count.
+        if (!rooms.containsKey(roomId) && rooms.size() >= maxRooms) {
+            throw new RoomFullException("the server is at its limit of " + maxRooms + " meetings", true);
+        }
         while (true) {
             Room room = rooms.computeIfAbsent(roomId, id -> new Room(id, chatHistorySize));
             Optional<List<Participant>> present =

@@ -12,8 +12,10 @@ public enum ErrorCode {
     UNSUPPORTED_VERSION("unsupported-version"),
     BAD_ROOM("bad-room"),
     ROOM_FULL("room-full"),
+    SERVER_FULL("server-full"),
     NOT_JOINED("not-joined"),
     ALREADY_JOINED("already-joined"),
+    RESUME_FAILED("resume-failed"),
     UNKNOWN_PEER("unknown-peer"),
     INTERNAL("internal");
 

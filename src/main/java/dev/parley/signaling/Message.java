@@ -43,17 +43,22 @@ public sealed interface Message {
 
     /**
      * Client asks to enter a room under a display name; {@code audio} and {@code video} say whether
-     * its microphone and camera start on (both default to on).
+     * its microphone and camera start on (both default to on). {@code resume}, when present, is the
+     * token from an earlier {@code joined}: the client comes back as that same participant.
      */
-    record Join(Integer version, String room, String name, Boolean audio, Boolean video) implements ClientMessage {
+    record Join(Integer version, String room, String name, Boolean audio, Boolean video, String resume)
+            implements ClientMessage {
         public Join(Integer version, String room, String name) {
-            this(version, room, name, true, true);
+            this(version, room, name, true, true, null);
         }
     }
 
-    /** Server admits the client: its own id, everyone already present, and how often to ping. */
-    record Joined(int version, String id, String room, List<ParticipantInfo> participants, long heartbeatMs)
-            implements Message {}
+    /**
+     * Server admits the client: its own id, everyone already present, how often to ping, a single-use
+     * token to resume with after a lost connection, and whether this join resumed an earlier one.
+     */
+    record Joined(int version, String id, String room, List<ParticipantInfo> participants, long heartbeatMs,
+            String resumeToken, boolean resumed) implements Message {}
 
     /** Server tells the room that someone arrived. */
     record ParticipantJoined(ParticipantInfo participant) implements Message {}

@@ -36,10 +36,10 @@ public final class MessageRouter {
     private final MessageHandler<Reaction> reaction;
 
     public MessageRouter(RoomRegistry rooms, MessageCodec codec, SignalingConfig config, Presence presence,
-            InstantSource clock) {
+            InstantSource clock, ResumeTokens tokens) {
         RoomAnnouncer announcer = new RoomAnnouncer(rooms, codec);
         ChatBudget budget = new ChatBudget(clock);
-        this.join = new JoinHandler(rooms, codec, config, presence);
+        this.join = new JoinHandler(rooms, codec, config, presence, tokens);
         this.signal = new SignalHandler(rooms, codec);
         this.ping = new PingHandler(codec);
         this.leave = new LeaveHandler(presence);

@@ -93,7 +93,7 @@ public final class MessageValidator {
             throw new ProtocolException(ErrorCode.BAD_ROOM, "room id must be a UUID");
         }
         return new Join(join.version(), RoomId.normalize(join.room()), normalizeName(join.name()),
-                join.audio() == null || join.audio(), join.video() == null || join.video());
+                join.audio() == null || join.audio(), join.video() == null || join.video(), join.resume());
     }
 
     private String normalizeName(String name) throws ProtocolException {

@@ -2,21 +2,50 @@ package dev.parley.signaling;
 
 import dev.parley.room.RoomRegistry;
 import dev.parley.signaling.Message.ParticipantLeft;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Takes a session out of its room and tells the others; shared by leave, socket close and heartbeat expiry. */
+/**
+ * Who is connected as whom: binds sessions to participants, and takes a session out of its room
+ * (telling the others) on leave, on socket close and on heartbeat expiry.
+ */
 public final class Presence {
     private final RoomRegistry rooms;
     private final MessageCodec codec;
+    private final Map<String, Session> byParticipant = new ConcurrentHashMap<>();
 
     public Presence(RoomRegistry rooms, MessageCodec codec) {
         this.rooms = rooms;
         this.codec = codec;
     }
 
+    /** Records that a session now speaks for a participant. */
+    public void bind(Session session, Session.Membership membership) {
+        session.bind(membership);
+        byParticipant.put(membership.participantId(), session);
+    }
+
+    /** The session currently speaking for a participant, if any. */
+    public Optional<Session> sessionOf(String participantId) {
+        return Optional.ofNullable(byParticipant.get(participantId));
+    }
+
+    /**
+     * Detaches a session from its participant without anyone leaving: used when a resumed session
+     * takes the participant over.
+     */
+    public void detach(Session session) {
+        session.release().ifPresent(m -> byParticipant.remove(m.participantId(), session));
+    }
+
     /** Idempotent: a session that already left is ignored, so close-after-leave sends nothing twice. */
     public void depart(Session session, String reason) {
-        session.release().ifPresent(m -> rooms.leave(m.roomId(), m.participantId()).ifPresent(gone ->
-                rooms.find(m.roomId()).ifPresent(room ->
-                        room.broadcast(codec.encode(new ParticipantLeft(gone.id(), reason)), gone.id()))));
+        session.release().ifPresent(m -> {
+            byParticipant.remove(m.participantId(), session);
+            rooms.leave(m.roomId(), m.participantId()).ifPresent(gone ->
+                    rooms.find(m.roomId()).ifPresent(room ->
+                            room.broadcast(codec.encode(new ParticipantLeft(gone.id(), reason)), gone.id())));
+        });
     }
 }

@@ -1,31 +1,63 @@
 package dev.parley.signaling;
 
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.ForbiddenResponse;
 import io.javalin.websocket.WsContext;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import org.eclipse.jetty.websocket.api.Callback;
 
-/** Binds {@link SignalingService} to Javalin's WebSocket at {@code /ws}. */
+/** Binds {@link SignalingService} to Javalin's WebSocket at {@code /ws}, behind {@link AdmissionControl}. */
 public final class SignalingEndpoint {
     public static final String PATH = "/ws";
     private static final String SESSION = "parley.session";
+    private static final String ADDRESS = "parley.address";
+    private static final int POLICY_VIOLATION = 1008;
 
     private final SignalingService service;
+    private final AdmissionControl admission;
 
-    public SignalingEndpoint(SignalingService service) {
+    public SignalingEndpoint(SignalingService service, AdmissionControl admission) {
         this.service = service;
+        this.admission = admission;
     }
 
     public void register(JavalinConfig config) {
+        config.routes.wsBeforeUpgrade(PATH, ctx -> {
+            if (!admission.originAllowed(ctx.header("Origin"), ctx.header("Host"))) {
+                throw new ForbiddenResponse("this page's origin may not use Parley's signaling");
+            }
+        });
         config.routes.ws(PATH, ws -> {
-            ws.onConnect(ctx -> ctx.attribute(SESSION, service.open(ctx.sessionId(), new WsTransport(ctx))));
-            ws.onMessage(ctx -> service.receive(ctx.attribute(SESSION), ctx.message()));
+            ws.onConnect(ctx -> {
+                String address = addressOf(ctx);
+                if (!admission.tryOpen(address)) {
+                    ctx.closeSession(POLICY_VIOLATION, "too many connections from your address");
+                    return;
+                }
+                ctx.attribute(ADDRESS, address);
+                ctx.attribute(SESSION, service.open(ctx.sessionId(), new WsTransport(ctx)));
+            });
+            ws.onMessage(ctx -> {
+                Session session = ctx.attribute(SESSION);
+                if (session != null) {
+                    service.receive(session, ctx.message());
+                }
+            });
             ws.onClose(ctx -> {
                 Session session = ctx.attribute(SESSION);
                 if (session != null) {
-                    service.closed(session);
+                    admission.closed(ctx.attribute(ADDRESS));
+                    service.closed(session, ctx.status());
                 }
             });
         });
+    }
+
+    private static String addressOf(WsContext ctx) {
+        SocketAddress remote = ctx.session.getRemoteSocketAddress();
+        return remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(remote);
     }
 
     /** Sends are asynchronous: Jetty queues frames per socket, so fan-out never waits on a slow peer. */

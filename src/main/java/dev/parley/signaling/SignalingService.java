@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
 public final class SignalingService {
     private static final Logger log = LoggerFactory.getLogger(SignalingService.class);
 
+    static final int ABNORMAL_CLOSURE = 1006;
+    static final int SERVICE_RESTART = 1012;
+
     private final SignalingConfig config;
     private final InstantSource clock;
     private final MessageCodec codec = new MessageCodec();
@@ -29,12 +32,12 @@ public final class SignalingService {
     private final MessageRouter router;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    public SignalingService(SignalingConfig config, RoomRegistry rooms, InstantSource clock) {
+    public SignalingService(SignalingConfig config, RoomRegistry rooms, InstantSource clock, ResumeTokens tokens) {
         this.config = config;
         this.clock = clock;
         this.validator = new MessageValidator(config);
         this.presence = new Presence(rooms, codec);
-        this.router = new MessageRouter(rooms, codec, config, presence, clock);
+        this.router = new MessageRouter(rooms, codec, config, presence, clock, tokens);
     }
 
     public Session open(String connectionId, Session.Transport transport) {
@@ -68,10 +71,25 @@ public final class SignalingService {
         }
     }
 
-    public void closed(Session session) {
+    /**
+     * The socket closed. A close without a close frame (1006: the network or the page died) keeps
+     * the participant until the heartbeat timeout, so a page that reconnects resumes without anyone
+     * seeing it leave; every other close is a departure.
+     */
+    public void closed(Session session, int statusCode) {
         session.markClosed();
+        if (statusCode == ABNORMAL_CLOSURE && session.membership().isPresent()) {
+            return;
+        }
         sessions.remove(session.connectionId());
         presence.depart(session, "closed");
+    }
+
+    /** Tells every client the server is going away (1012: service restart), so pages reconnect. */
+    public void shutdown() {
+        for (Session session : sessions.values()) {
+            session.transport().close(SERVICE_RESTART, "server restarting");
+        }
     }
 
     /** Drops sessions silent for longer than the heartbeat timeout; returns how many. */

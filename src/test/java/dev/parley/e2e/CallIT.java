@@ -42,7 +42,7 @@ class CallIT {
     @BeforeAll
     static void startServer() {
         Browser.requireChromium();
-        server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1"});
+        server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", dev.parley.support.TestServer.DATA_DIR});
         baseUrl = "http://127.0.0.1:" + server.port();
     }
 

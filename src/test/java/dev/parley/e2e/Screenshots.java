@@ -19,7 +19,7 @@ public final class Screenshots {
         Path out = Path.of(args.length > 0 ? args[0] : "target/screenshots");
         Files.createDirectories(out);
         List<Browser> browsers = new ArrayList<>();
-        try (Parley server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1"})) {
+        try (Parley server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", dev.parley.support.TestServer.DATA_DIR})) {
             String base = "http://127.0.0.1:" + server.port();
             Browser first = Browser.launch("ada");
             browsers.add(first);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class RoomRegistryTest {
     private static final String ROOM = "0f8e9c3a-5b1d-4c2e-9a7f-3d6b8e1c2a4f";
-    private final RoomRegistry registry = new RoomRegistry(200);
+    private final RoomRegistry registry = new RoomRegistry(200, 1000);
 
     private static Participant participant(String id) {
         return new Participant(id, "name-" + id, text -> {});

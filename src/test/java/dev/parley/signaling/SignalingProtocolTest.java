@@ -52,7 +52,7 @@ class SignalingProtocolTest {
                     assertThat(left.path("reason").asText()).isEqualTo("left");
                 }
 
-                c.abort();
+                c.close();
                 JsonNode closed = a.next("participant-left");
                 assertThat(closed.path("id").asText()).isEqualTo(cJoined.path("id").asText());
                 assertThat(closed.path("reason").asText()).isEqualTo("closed");

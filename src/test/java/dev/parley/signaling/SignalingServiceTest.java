@@ -15,9 +15,10 @@ class SignalingServiceTest {
             "{\"type\":\"join\",\"version\":1,\"room\":\"0f8e9c3a-5b1d-4c2e-9a7f-3d6b8e1c2a4f\",\"name\":\"%s\"}";
 
     private final MutableClock clock = new MutableClock();
-    private final RoomRegistry rooms = new RoomRegistry(200);
+    private final RoomRegistry rooms = new RoomRegistry(200, 1000);
     private final SignalingConfig config = SignalingConfig.defaults();
-    private final SignalingService service = new SignalingService(config, rooms, clock);
+    private final SignalingService service =
+            new SignalingService(config, rooms, clock, new ResumeTokens(new byte[32], clock, Duration.ofHours(1)));
 
     @Test
     void aSilentParticipantIsDroppedAfterTheTimeoutAndTheOthersAreTold() {
@@ -76,9 +77,9 @@ class SignalingServiceTest {
         Session sb = service.open("b", new RecordingTransport());
         service.receive(sa, JOIN.formatted("A"));
         service.receive(sb, JOIN.formatted("B"));
-        service.closed(sb);
+        service.closed(sb, 1001);
         assertThat(a.last().path("reason").asText()).isEqualTo("closed");
-        service.closed(sa);
+        service.closed(sa, 1000);
         assertThat(rooms.roomCount()).isZero();
         assertThat(service.sessions()).isEmpty();
     }

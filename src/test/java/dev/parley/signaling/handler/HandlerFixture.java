@@ -5,6 +5,9 @@ import dev.parley.room.RoomRegistry;
 import dev.parley.signaling.Message.Join;
 import dev.parley.signaling.MessageCodec;
 import dev.parley.signaling.Presence;
+import dev.parley.signaling.ResumeTokens;
+import dev.parley.support.MutableClock;
+import java.time.Duration;
 import dev.parley.signaling.ProtocolException;
 import dev.parley.signaling.Session;
 import dev.parley.signaling.TokenBucket;
@@ -16,10 +19,12 @@ final class HandlerFixture {
     static final String OTHER_ROOM = "11111111-2222-3333-4444-555555555555";
 
     final SignalingConfig config = SignalingConfig.defaults();
-    final RoomRegistry rooms = new RoomRegistry(200);
+    final RoomRegistry rooms = new RoomRegistry(200, 1000);
     final MessageCodec codec = new MessageCodec();
     final Presence presence = new Presence(rooms, codec);
-    final JoinHandler join = new JoinHandler(rooms, codec, config, presence);
+    final MutableClock tokenClock = new MutableClock();
+    final ResumeTokens tokens = new ResumeTokens(new byte[32], tokenClock, Duration.ofHours(1));
+    final JoinHandler join = new JoinHandler(rooms, codec, config, presence, tokens);
     private int sessions;
 
     Session session(RecordingTransport transport) {

@@ -1,0 +1,96 @@
+package dev.parley.signaling;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Resume tokens let a page that lost its socket come back as the same participant. A token is
+ * signed with the server's secret, so it still proves who its holder was after a server restart,
+ * when nothing else is remembered. Each token works once: redeeming it burns its nonce.
+ */
+public final class ResumeTokens {
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Who a valid token says its holder is. */
+    public record Claim(String participantId, String roomId) {}
+
+    private final SecretKeySpec key;
+    private final InstantSource clock;
+    private final Duration lifetime;
+    /** Burnt nonces with their expiry; older entries can go, since their tokens have expired anyway. */
+    private final Map<String, Long> used = new ConcurrentHashMap<>();
+
+    public ResumeTokens(byte[] secret, InstantSource clock, Duration lifetime) {
+        this.key = new SecretKeySpec(secret, "HmacSHA256");
+        this.clock = clock;
+        this.lifetime = lifetime;
+    }
+
+    public String issue(String participantId, String roomId) {
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        long expiry = clock.millis() + lifetime.toMillis();
+        String body = participantId + "." + roomId + "." + expiry + "." + B64.encodeToString(nonce);
+        return body + "." + B64.encodeToString(mac(body));
+    }
+
+    /** Checks signature, expiry and room, then burns the token. Empty for anything not valid. */
+    public Optional<Claim> redeem(String token, String roomId) {
+        if (token == null || token.length() > 256) {
+            return Optional.empty();
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 5) {
+            return Optional.empty();
+        }
+        String body = String.join(".", parts[0], parts[1], parts[2], parts[3]);
+        byte[] given;
+        long expiry;
+        try {
+            given = B64D.decode(parts[4]);
+            expiry = Long.parseLong(parts[2]);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        long now = clock.millis();
+        if (!MessageDigest.isEqual(given, mac(body)) || expiry < now || !parts[1].equals(roomId)) {
+            return Optional.empty();
+        }
+        forgetExpired(now);
+        if (used.putIfAbsent(parts[3], expiry) != null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Claim(parts[0], parts[1]));
+    }
+
+    private void forgetExpired(long now) {
+        for (Iterator<Long> it = used.values().iterator(); it.hasNext(); ) {
+            if (it.next() < now) {
+                it.remove();
+            }
+        }
+    }
+
+    private byte[] mac(String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(body.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+}
