@@ -15,7 +15,8 @@
  *   ignoreOffer: boolean,
  *   settingRemoteAnswer: boolean,
  *   localAttached: boolean,
- *   restarted: boolean,
+ *   restarts: number,
+ *   disconnectTimer: number,
  *   queue: Promise<void>,
  *   stream: MediaStream,
  * }} Peer
@@ -23,11 +24,16 @@
  *   sendSignal: (to: string, data: SignalData) => void,
  *   onRemoteStream: (peerId: string, stream: MediaStream) => void,
  *   onStateChange: (peerId: string, state: RTCPeerConnectionState) => void,
+ *   onFailed?: (peerId: string) => void,
  *   iceServers?: RTCIceServer[],
  * }} MeshOptions
  */
 
 const KINDS = /** @type {const} */ (['audio', 'video']);
+/** How long a 'disconnected' connection may stay so before an ICE restart. */
+const DISCONNECTED_GRACE_MS = 3000;
+/** ICE restarts tried before a peer is reported as failed. */
+const MAX_ICE_RESTARTS = 2;
 
 export class PeerMesh {
   /** @param {MeshOptions} options */
@@ -88,6 +94,7 @@ export class PeerMesh {
     const peer = this.peers.get(peerId);
     if (peer) {
       this.peers.delete(peerId);
+      clearTimeout(peer.disconnectTimer);
       peer.pc.close();
     }
   }
@@ -110,7 +117,8 @@ export class PeerMesh {
       ignoreOffer: false,
       settingRemoteAnswer: false,
       localAttached: false,
-      restarted: false,
+      restarts: 0,
+      disconnectTimer: 0,
       queue: Promise.resolve(),
       stream: new MediaStream(),
     };
@@ -140,16 +148,35 @@ export class PeerMesh {
       this.options.onRemoteStream(peerId, peer.stream);
     };
     pc.onconnectionstatechange = () => {
-      if (pc.connectionState === 'failed' && !peer.restarted) {
-        // One ICE restart before giving up; it renegotiates through onnegotiationneeded.
-        peer.restarted = true;
-        pc.restartIce();
-      } else if (pc.connectionState === 'connected') {
-        peer.restarted = false;
+      clearTimeout(peer.disconnectTimer);
+      switch (pc.connectionState) {
+        case 'connected':
+          peer.restarts = 0;
+          break;
+        case 'disconnected':
+          // Often a blip that heals by itself; if it lasts, restart ICE rather than wait for 'failed'.
+          peer.disconnectTimer = setTimeout(() => this.#restartIce(peer), DISCONNECTED_GRACE_MS);
+          break;
+        case 'failed':
+          this.#restartIce(peer);
+          break;
       }
       this.options.onStateChange(peerId, pc.connectionState);
     };
     return peer;
+  }
+
+  /** ICE restart renegotiates through onnegotiationneeded; after a few in vain, the peer is reported failed. */
+  #restartIce(/** @type {Peer} */ peer) {
+    if (peer.pc.connectionState === 'closed' || peer.pc.connectionState === 'connected') {
+      return;
+    }
+    if (peer.restarts >= MAX_ICE_RESTARTS) {
+      this.options.onFailed?.(peer.id);
+      return;
+    }
+    peer.restarts++;
+    peer.pc.restartIce();
   }
 
   /** @param {Peer} peer @param {SignalData} data */

@@ -40,9 +40,19 @@ export function signalingUrl(location) {
   return `${scheme}//${location.host}/ws`;
 }
 
+/** Reconnection backoff: first retry after about 250 ms, doubling up to 2 s, with jitter. */
+const RETRY_BASE_MS = 250;
+const RETRY_MAX_MS = 2000;
+/** Close codes after which reconnecting is pointless or wrong. */
+const FINAL_CLOSES = new Set([1000, 4002]);
+/** Messages queued while reconnecting (mostly ICE and renegotiation), at most this many. */
+const MAX_QUEUED = 500;
+
 /**
  * One participant's signaling connection. Assign the `on*` callbacks, then call `join`.
  * Heartbeats run by themselves once joined; a server that stops answering is treated as gone.
+ * A lost connection is retried with backoff and resumed as the same participant (PROTOCOL.md,
+ * "Resuming"); `onreconnecting` and then `onjoined` (with `resumed`) tell the page.
  */
 export class SignalingClient {
   /** @param {string} url */
@@ -52,14 +62,25 @@ export class SignalingClient {
     this.socket = null;
     /** @type {string|null} own participant id, set by `joined` */
     this.id = null;
+    /** @type {string|null} */
+    this.resumeToken = null;
     this.heartbeat = 0;
     this.lastHeard = 0;
-    /** @type {(m: JoinedMessage) => void} */ this.onjoined = () => {};
+    this.attempts = 0;
+    this.leaving = false;
+    /** True between `joined` and the socket closing: only then can room messages go out. */
+    this.ready = false;
+    /** @type {object[]} */
+    this.queued = [];
+    /** @type {{room: string, name: string, media: () => {audio: boolean, video: boolean}}|null} */
+    this.joining = null;
+    /** @type {(m: JoinedMessage & {resumeToken: string, resumed: boolean}) => void} */ this.onjoined = () => {};
     /** @type {(p: ParticipantInfo) => void} */ this.onparticipantjoined = () => {};
     /** @type {(id: string, reason: string) => void} */ this.onparticipantleft = () => {};
     /** @type {(from: string, data: SignalData) => void} */ this.onsignal = () => {};
     /** @type {(e: ProtocolError) => void} */ this.onerror = () => {};
     /** @type {(code: number, reason: string) => void} */ this.onclose = () => {};
+    /** @type {() => void} */ this.onreconnecting = () => {};
     /** @type {(from: string, state: MediaState) => void} */ this.onmediastate = () => {};
     /** @type {(message: ChatMessage) => void} */ this.onchat = () => {};
     /** @type {(messages: ChatMessage[]) => void} */ this.onchathistory = () => {};
@@ -70,24 +91,50 @@ export class SignalingClient {
   /**
    * Opens the socket and asks to join; resolves once the socket is open.
    * @param {string} room @param {string} name
-   * @param {{audio: boolean, video: boolean}} [media] whether microphone and camera start on
+   * @param {() => {audio: boolean, video: boolean}} [media] whether microphone and camera are on now
    */
-  join(room, name, media = { audio: true, video: true }) {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(this.url);
-      this.socket = socket;
-      socket.onopen = () => {
-        this.lastHeard = Date.now();
-        this.send({ type: MessageType.JOIN, version: PROTOCOL_VERSION, room, name, audio: media.audio, video: media.video });
-        resolve();
-      };
-      socket.onmessage = (event) => this.#receive(event.data);
-      socket.onerror = () => reject(new Error('could not reach the signaling server'));
-      socket.onclose = (event) => {
-        this.#stopHeartbeat();
+  join(room, name, media = () => ({ audio: true, video: true })) {
+    this.joining = { room, name, media };
+    return new Promise((resolve, reject) => this.#open(resolve, reject));
+  }
+
+  /** @param {() => void} [opened] @param {(e: Error) => void} [failed] */
+  #open(opened, failed) {
+    const socket = new WebSocket(this.url);
+    this.socket = socket;
+    socket.onopen = () => {
+      this.lastHeard = Date.now();
+      this.#sendJoin();
+      opened?.();
+    };
+    socket.onmessage = (event) => this.#receive(event.data);
+    socket.onerror = () => failed?.(new Error('could not reach the signaling server'));
+    socket.onclose = (event) => {
+      this.#stopHeartbeat();
+      this.ready = false;
+      if (this.socket !== socket) {
+        return;
+      }
+      this.socket = null;
+      if (this.leaving || !this.id || FINAL_CLOSES.has(event.code)) {
         this.onclose(event.code, event.reason);
-      };
-    });
+        return;
+      }
+      this.onreconnecting();
+      const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** this.attempts++);
+      setTimeout(() => this.#open(), delay * (0.5 + Math.random() / 2));
+    };
+  }
+
+  #sendJoin() {
+    const { room, name, media } = /** @type {NonNullable<typeof this.joining>} */ (this.joining);
+    const { audio, video } = media();
+    /** @type {Record<string, unknown>} */
+    const join = { type: MessageType.JOIN, version: PROTOCOL_VERSION, room, name, audio, video };
+    if (this.resumeToken) {
+      join.resume = this.resumeToken;
+    }
+    this.#write(join);
   }
 
   /** @param {string} to @param {SignalData} data */
@@ -117,11 +164,13 @@ export class SignalingClient {
 
   /** Leaves the room and closes the socket. */
   leave() {
-    this.send({ type: MessageType.LEAVE });
+    this.#write({ type: MessageType.LEAVE });
     this.close();
   }
 
   close() {
+    this.leaving = true;
+    this.ready = false;
     this.#stopHeartbeat();
     if (this.socket) {
       this.socket.onclose = null;
@@ -130,9 +179,18 @@ export class SignalingClient {
     }
   }
 
-  /** @param {object} message */
+  /** Sends now, or after the reconnection if the socket is down while in a room. @param {object} message */
   send(message) {
-    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+    if (this.ready) {
+      this.#write(message);
+    } else if (this.id && !this.leaving && this.queued.length < MAX_QUEUED) {
+      this.queued.push(message);
+    }
+  }
+
+  /** @param {object} message */
+  #write(message) {
+    if (this.socket?.readyState === WebSocket.OPEN) {
       this.socket.send(JSON.stringify(message));
     }
   }
@@ -149,8 +207,14 @@ export class SignalingClient {
     switch (message.type) {
       case MessageType.JOINED:
         this.id = message.id;
+        this.resumeToken = message.resumeToken;
+        this.attempts = 0;
+        this.ready = true;
         this.#startHeartbeat(message.heartbeatMs);
         this.onjoined(message);
+        for (const queued of this.queued.splice(0)) {
+          this.#write(queued);
+        }
         break;
       case MessageType.PARTICIPANT_JOINED:
         this.onparticipantjoined(message.participant);
@@ -162,6 +226,12 @@ export class SignalingClient {
         this.onsignal(message.from, message.data);
         break;
       case MessageType.ERROR:
+        if (message.code === 'resume-failed') {
+          // The server cannot take us back (for example the token expired): join as someone new.
+          this.resumeToken = null;
+          this.#sendJoin();
+          break;
+        }
         this.onerror({ code: message.code, message: message.message });
         break;
       case MessageType.MEDIA_STATE:
@@ -196,7 +266,7 @@ export class SignalingClient {
         this.socket?.close(4001, 'server silent');
         return;
       }
-      this.send({ type: MessageType.PING });
+      this.#write({ type: MessageType.PING });
     }, intervalMs);
   }
 

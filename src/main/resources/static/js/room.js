@@ -33,6 +33,11 @@ let signaling = null;
 /** @type {PeerMesh|null} */
 let mesh = null;
 let myName = '';
+let inCall = false;
+/** Participants not yet seen again after a resume; dropped if they do not return in time. */
+const unconfirmed = new Set();
+/** How long others have to come back after a server restart before their tiles go. */
+const REJOIN_GRACE_MS = 10_000;
 
 const chat = new ChatPanel((text) => signaling?.chat(text), () => panels.open === 'chat');
 const settings = new SettingsDialog({
@@ -123,37 +128,32 @@ async function enterCall() {
     sendSignal: (to, data) => client.signal(to, data),
     onRemoteStream: (id, stream) => grid.setRemoteStream(id, stream),
     onStateChange: (id, state) => grid.setConnectionState(id, state),
+    onFailed: (id) => toast(`Couldn't connect to ${everyone.get(id)?.name ?? 'a participant'}. Their network may block calls.`),
   });
   mesh.setLocalStream(media.outgoingStream());
   media.sink = mesh;
 
   client.onjoined = (joined) => {
-    const m = /** @type {PeerMesh} */ (mesh);
-    m.selfId = joined.id;
-    rememberMeeting(roomId);
-    // The pre-join screen goes away entirely, so its controls never shadow the call's.
-    $('prejoin').remove();
-    $('call').hidden = false;
-    grid.addLocal(joined.id, myName);
-    add(joined.id, { id: joined.id, name: myName, ...media.state, hand: false }, true);
-    grid.setLocalPreview(media.previewStream(), media.state.screen);
-    for (const p of joined.participants) {
-      add(p.id, p, false);
-      m.connectTo(p.id);
+    if (!inCall) {
+      inCall = true;
+      startCall(client, joined);
+    } else {
+      resumeCall(client, joined);
     }
-    setupCallControls(client);
-    speaker.start();
+  };
+  client.onreconnecting = () => {
+    $('reconnecting').hidden = false;
   };
   client.onparticipantjoined = (p) => {
+    const known = everyone.has(p.id);
+    unconfirmed.delete(p.id);
     add(p.id, p, false);
-    toast(`${p.name} joined`);
+    // A known id is someone coming back after a server restart: the connection to them still works.
+    if (!known) toast(`${p.name} joined`);
   };
   client.onparticipantleft = (id) => {
-    mesh?.remove(id);
-    grid.remove(id);
     const who = everyone.get(id);
-    everyone.delete(id);
-    people.render(everyone);
+    dropParticipant(id);
     if (who) toast(`${who.name} left`);
   };
   client.onsignal = (from, data) => mesh?.handleSignal(from, data);
@@ -169,7 +169,7 @@ async function enterCall() {
     if (who) toast(`${from === client.id ? 'You' : who.name} reacted ${emoji}`);
   };
   client.onchat = (message) => chat.add(message, message.from === client.id);
-  client.onchathistory = (messages) => messages.forEach((m) => chat.add(m, false));
+  client.onchathistory = (messages) => chat.showHistory(messages, client.id);
   client.onerror = (error) => {
     if (client.id) {
       toast(error.message);
@@ -180,10 +180,76 @@ async function enterCall() {
     $('join-error').textContent = `Could not join: ${error.message}`;
     button('join-now').disabled = false;
   };
-  client.onclose = () => {
-    if (client === signaling) toast('Lost the connection to the server.');
+  client.onclose = (code) => {
+    if (client !== signaling) return;
+    $('reconnecting').hidden = true;
+    toast(code === 4002 ? 'You joined this meeting from another window.' : 'Lost the connection to the server.');
   };
-  await client.join(roomId, myName, { audio: media.state.audio, video: media.state.video });
+  await client.join(roomId, myName, () => ({ audio: media.state.audio, video: media.state.video }));
+}
+
+/** @param {SignalingClient} client @param {any} joined */
+function startCall(client, joined) {
+  const m = /** @type {PeerMesh} */ (mesh);
+  m.selfId = joined.id;
+  rememberMeeting(roomId);
+  // The pre-join screen goes away entirely, so its controls never shadow the call's.
+  $('prejoin').remove();
+  $('call').hidden = false;
+  grid.addLocal(joined.id, myName);
+  add(joined.id, { id: joined.id, name: myName, ...media.state, hand: false }, true);
+  grid.setLocalPreview(media.previewStream(), media.state.screen);
+  for (const p of joined.participants) {
+    add(p.id, p, false);
+    m.connectTo(p.id);
+  }
+  setupCallControls(client);
+  speaker.start();
+}
+
+/**
+ * Back after a lost connection. Same id: keep every tile and connection, add whoever arrived
+ * meanwhile, and give those missing from the list a moment to come back (after a server restart
+ * they rejoin one by one). A new id (the server could not take us back): start the mesh afresh.
+ * @param {SignalingClient} client @param {any} joined
+ */
+function resumeCall(client, joined) {
+  const m = /** @type {PeerMesh} */ (mesh);
+  $('reconnecting').hidden = true;
+  if (joined.id !== m.selfId) {
+    for (const id of [...everyone.keys()]) dropParticipant(id);
+    m.selfId = joined.id;
+    grid.addLocal(joined.id, myName);
+    add(joined.id, { id: joined.id, name: myName, ...media.state, hand: false }, true);
+    grid.setLocalPreview(media.previewStream(), media.state.screen);
+  }
+  const listed = new Set(joined.participants.map((/** @type {ParticipantInfo} */ p) => p.id));
+  for (const p of joined.participants) {
+    const peer = m.peers.get(p.id);
+    if (!peer || ['failed', 'closed'].includes(peer.pc.connectionState)) {
+      m.remove(p.id);
+      m.connectTo(p.id);
+    }
+    add(p.id, p, false);
+  }
+  for (const id of everyone.keys()) {
+    if (id !== joined.id && !listed.has(id)) unconfirmed.add(id);
+  }
+  setTimeout(() => {
+    for (const id of unconfirmed) dropParticipant(id);
+    unconfirmed.clear();
+  }, REJOIN_GRACE_MS);
+  // The server may have restarted and forgotten what we share; say it again.
+  client.sendMediaState(media.state);
+  if (everyone.get(joined.id)?.hand) client.raiseHand(true);
+}
+
+/** @param {string} id */
+function dropParticipant(id) {
+  mesh?.remove(id);
+  grid.remove(id);
+  everyone.delete(id);
+  people.render(everyone);
 }
 
 /** @param {string} id @param {ParticipantInfo} info @param {boolean} self */

@@ -65,6 +65,19 @@ export class ChatPanel {
     }
   }
 
+  /**
+   * Shows the room's recent history in place of what is there; sent at every (re)join, so a
+   * resumed page shows what it missed without duplicates. Nothing in it counts as unread.
+   * @param {ChatMessage[]} messages @param {string|null} selfId
+   */
+  showHistory(messages, selfId) {
+    const unread = this.unread;
+    this.log.querySelectorAll('.chat-message').forEach((item) => item.remove());
+    messages.forEach((m) => this.add(m, m.from === selfId));
+    this.unread = unread;
+    this.#showBadge();
+  }
+
   /** Called when the panel opens: everything is read. */
   opened() {
     this.unread = 0;
@@ -75,7 +88,7 @@ export class ChatPanel {
 
   #showBadge() {
     this.badge.hidden = this.unread === 0;
-    this.badge.textContent = this.unread > 9 ? '9+' : String(this.unread);
+    this.badge.dataset.count = this.unread > 9 ? '9+' : String(this.unread);
   }
 }
 

@@ -14,7 +14,8 @@ export class PeoplePanel {
   render(people) {
     const sorted = [...people.entries()].sort(([, a], [, b]) => Number(b.self) - Number(a.self) || Number(b.hand) - Number(a.hand));
     this.list.replaceChildren(...sorted.map(([id, person]) => this.#item(id, person)));
-    this.count.textContent = String(people.size);
+    // Drawn by CSS from the attribute, so the button's visible text stays its name ("Participants").
+    this.count.dataset.count = String(people.size);
     this.title.textContent = `Participants (${people.size})`;
   }
 
