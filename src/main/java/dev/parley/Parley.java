@@ -8,13 +8,20 @@ import dev.parley.peerjs.PeerJsEndpoint;
 import dev.parley.peerjs.PeerJsService;
 import dev.parley.room.RoomRegistry;
 import dev.parley.security.ServerSecret;
+import dev.parley.metrics.EndpointMetrics;
+import dev.parley.metrics.Metrics;
 import dev.parley.signaling.AdmissionControl;
+import dev.parley.signaling.ErrorCode;
+import dev.parley.signaling.MessageCodec;
 import dev.parley.signaling.ResumeTokens;
 import dev.parley.signaling.SignalingEndpoint;
 import dev.parley.signaling.SignalingService;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,12 +65,22 @@ public final class Parley implements AutoCloseable {
     }
 
     public static Parley start(ParleyConfig config) {
+        Metrics metrics = new Metrics();
         RoomRegistry rooms = new RoomRegistry(config.signaling().chatHistorySize(), config.access().maxRooms());
         ResumeTokens tokens = new ResumeTokens(ServerSecret.load(config.dataDir()), InstantSource.system(),
                 config.signaling().resumeTokenLifetime());
-        SignalingService signaling = new SignalingService(config.signaling(), rooms, InstantSource.system(), tokens);
+        EndpointMetrics wsMetrics = metrics.endpoint("ws", Set.copyOf(MessageCodec.wireTypes()),
+                Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).collect(Collectors.toSet()));
+        SignalingService signaling =
+                new SignalingService(config.signaling(), rooms, InstantSource.system(), tokens, wsMetrics);
+        metrics.gauge("parley.connections", "open WebSockets", () -> signaling.sessions().size(), "endpoint", "ws");
+        metrics.gauge("parley.rooms", "rooms with someone in them", rooms::roomCount);
+        metrics.gauge("parley.participants", "participants in all rooms", rooms::participantCount);
         Pages pages = new Pages(config.http().staticDir());
-        PeerJsEndpoint peerjs = new PeerJsEndpoint(new PeerJsService(config.peerjs(), InstantSource.system()));
+        PeerJsService peerjsService = new PeerJsService(config.peerjs(), InstantSource.system());
+        PeerJsEndpoint peerjs = new PeerJsEndpoint(peerjsService,
+                metrics.endpoint("peerjs", PeerJsEndpoint.messageTypes(), Set.of()));
+        metrics.gauge("parley.connections", "open WebSockets", peerjsService::peerCount, "endpoint", "peerjs");
         Javalin app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.concurrency.useVirtualThreads = true;
@@ -80,7 +97,9 @@ public final class Parley implements AutoCloseable {
                     () -> javalin.staticFiles.add("/static", Location.CLASSPATH));
             SecurityHeaders.register(javalin);
             new WebRoutes(pages).register(javalin);
-            new SignalingEndpoint(signaling, new AdmissionControl(config.access())).register(javalin);
+            new SignalingEndpoint(signaling, new AdmissionControl(config.access()), wsMetrics).register(javalin);
+            javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
             peerjs.register(javalin);
         });
         app.start();

@@ -1,5 +1,10 @@
 package dev.parley.peerjs;
 
+import dev.parley.metrics.EndpointMetrics;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import dev.parley.metrics.MessageTypes;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
@@ -42,10 +47,22 @@ public final class PeerJsEndpoint {
     private final PeerJsConfig config;
     private final OriginPolicy origins;
 
+    private final EndpointMetrics metrics;
+
     public PeerJsEndpoint(PeerJsService service) {
+        this(service, EndpointMetrics.NONE);
+    }
+
+    public PeerJsEndpoint(PeerJsService service, EndpointMetrics metrics) {
+        this.metrics = metrics;
         this.service = service;
         this.config = service.config();
         this.origins = new OriginPolicy(config.allowedOrigins());
+    }
+
+    /** The PeerJS message types by wire name, for counting traffic by type. */
+    public static Set<String> messageTypes() {
+        return Arrays.stream(Wire.Type.values()).map(Wire.Type::text).collect(Collectors.toUnmodifiableSet());
     }
 
     public void register(JavalinConfig javalin) {
@@ -67,7 +84,7 @@ public final class PeerJsEndpoint {
             ws.onConnect(ctx -> {
                 limit(ctx.session);
                 Peer peer = service.open(ctx.queryParam("key"), ctx.queryParam("id"), ctx.queryParam("token"),
-                        new WsTransport(ctx));
+                        new WsTransport(ctx, metrics));
                 if (peer != null) {
                     ctx.attribute(PEER, peer);
                 }
@@ -75,7 +92,11 @@ public final class PeerJsEndpoint {
             ws.onMessage(ctx -> {
                 Peer peer = ctx.attribute(PEER);
                 if (peer != null) {
-                    service.receive(peer, ctx.message());
+                    String text = ctx.message();
+                    metrics.messageIn(MessageTypes.peek(text));
+                    long start = System.nanoTime();
+                    service.receive(peer, text);
+                    metrics.relayed(System.nanoTime() - start);
                 }
             });
             ws.onClose(ctx -> {
@@ -149,9 +170,11 @@ public final class PeerJsEndpoint {
     private static final class WsTransport implements Transport {
         private final WsContext ctx;
         private final Callback onFailure;
+        private final EndpointMetrics metrics;
 
-        WsTransport(WsContext ctx) {
+        WsTransport(WsContext ctx, EndpointMetrics metrics) {
             this.ctx = ctx;
+            this.metrics = metrics;
             this.onFailure = Callback.from(() -> { }, error -> {
                 log.debug("PeerJS send failed; closing the socket", error);
                 ctx.closeSession(Wire.CLOSE_UNREACHABLE, "send failed");
@@ -165,6 +188,7 @@ public final class PeerJsEndpoint {
                 return false;
             }
             session.sendText(text, onFailure);
+            metrics.messageOut(MessageTypes.peek(text));
             return true;
         }
 

@@ -1,5 +1,7 @@
 package dev.parley.signaling;
 
+import dev.parley.metrics.EndpointMetrics;
+import dev.parley.metrics.MessageTypes;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.websocket.WsContext;
@@ -16,10 +18,12 @@ public final class SignalingEndpoint {
 
     private final SignalingService service;
     private final AdmissionControl admission;
+    private final EndpointMetrics metrics;
 
-    public SignalingEndpoint(SignalingService service, AdmissionControl admission) {
+    public SignalingEndpoint(SignalingService service, AdmissionControl admission, EndpointMetrics metrics) {
         this.service = service;
         this.admission = admission;
+        this.metrics = metrics;
     }
 
     public void register(JavalinConfig config) {
@@ -36,7 +40,7 @@ public final class SignalingEndpoint {
                     return;
                 }
                 ctx.attribute(ADDRESS, address);
-                ctx.attribute(SESSION, service.open(ctx.sessionId(), new WsTransport(ctx)));
+                ctx.attribute(SESSION, service.open(ctx.sessionId(), new WsTransport(ctx, metrics)));
             });
             ws.onMessage(ctx -> {
                 Session session = ctx.attribute(SESSION);
@@ -61,11 +65,12 @@ public final class SignalingEndpoint {
     }
 
     /** Sends are asynchronous: Jetty queues frames per socket, so fan-out never waits on a slow peer. */
-    private record WsTransport(WsContext ctx) implements Session.Transport {
+    private record WsTransport(WsContext ctx, EndpointMetrics metrics) implements Session.Transport {
         @Override
         public void send(String text) {
             if (ctx.session.isOpen()) {
                 ctx.session.sendText(text, Callback.NOOP);
+                metrics.messageOut(MessageTypes.peek(text));
             }
         }
 

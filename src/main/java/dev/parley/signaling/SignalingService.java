@@ -1,6 +1,7 @@
 package dev.parley.signaling;
 
 import dev.parley.config.SignalingConfig;
+import dev.parley.metrics.EndpointMetrics;
 import dev.parley.room.RoomRegistry;
 import dev.parley.signaling.Message.ClientMessage;
 import dev.parley.signaling.Message.ErrorReply;
@@ -25,6 +26,7 @@ public final class SignalingService {
     static final int SERVICE_RESTART = 1012;
 
     private final SignalingConfig config;
+    private final EndpointMetrics metrics;
     private final InstantSource clock;
     private final MessageCodec codec = new MessageCodec();
     private final MessageValidator validator;
@@ -33,6 +35,12 @@ public final class SignalingService {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
     public SignalingService(SignalingConfig config, RoomRegistry rooms, InstantSource clock, ResumeTokens tokens) {
+        this(config, rooms, clock, tokens, EndpointMetrics.NONE);
+    }
+
+    public SignalingService(SignalingConfig config, RoomRegistry rooms, InstantSource clock, ResumeTokens tokens,
+            EndpointMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.clock = clock;
         this.validator = new MessageValidator(config);
@@ -61,9 +69,15 @@ public final class SignalingService {
                 throw new ProtocolException(ErrorCode.TOO_LARGE,
                         "message larger than " + config.maxFrameBytes() + " bytes");
             }
-            ClientMessage message = validator.validate(codec.decodeFromClient(text));
-            router.route(session, message);
+            ClientMessage message = codec.decodeFromClient(text);
+            metrics.messageIn(MessageCodec.typeOf(message));
+            long start = System.nanoTime();
+            router.route(session, validator.validate(message));
+            if (message instanceof Message.Signal) {
+                metrics.relayed(System.nanoTime() - start);
+            }
         } catch (ProtocolException e) {
+            metrics.error(e.code().wire());
             reply(session, e.toReply());
         } catch (RuntimeException e) {
             log.error("failed to handle a message on {}", session.connectionId(), e);
