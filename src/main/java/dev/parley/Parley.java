@@ -2,11 +2,14 @@ package dev.parley;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.http.Pages;
+import dev.parley.ice.IceServers;
 import dev.parley.http.SecurityHeaders;
+import dev.parley.http.TlsSetup;
 import dev.parley.http.WebRoutes;
 import dev.parley.peerjs.PeerJsEndpoint;
 import dev.parley.peerjs.PeerJsService;
 import dev.parley.room.RoomRegistry;
+import dev.parley.room.RoomSettingsStore;
 import dev.parley.security.ServerSecret;
 import dev.parley.metrics.EndpointMetrics;
 import dev.parley.metrics.Metrics;
@@ -34,6 +37,8 @@ public final class Parley implements AutoCloseable {
 
     /** How long a shutdown may take before open connections are cut. */
     private static final long STOP_TIMEOUT_MILLIS = 3000;
+    /** Protected rooms remembered across restarts; the oldest are forgotten first. */
+    private static final int MAX_STORED_ROOMS = 50_000;
 
     private final Javalin app;
     private final ScheduledExecutorService heartbeats;
@@ -66,13 +71,15 @@ public final class Parley implements AutoCloseable {
 
     public static Parley start(ParleyConfig config) {
         Metrics metrics = new Metrics();
+        RoomSettingsStore roomSettings = new RoomSettingsStore(config.dataDir(), MAX_STORED_ROOMS);
         RoomRegistry rooms = new RoomRegistry(config.signaling().chatHistorySize(), config.access().maxRooms());
         ResumeTokens tokens = new ResumeTokens(ServerSecret.load(config.dataDir()), InstantSource.system(),
                 config.signaling().resumeTokenLifetime());
         EndpointMetrics wsMetrics = metrics.endpoint("ws", Set.copyOf(MessageCodec.wireTypes()),
                 Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).collect(Collectors.toSet()));
         SignalingService signaling =
-                new SignalingService(config.signaling(), rooms, InstantSource.system(), tokens, wsMetrics);
+                new SignalingService(config.signaling(), rooms, InstantSource.system(), tokens, roomSettings,
+                        new IceServers(config.ice(), InstantSource.system()), wsMetrics);
         metrics.gauge("parley.connections", "open WebSockets", () -> signaling.sessions().size(), "endpoint", "ws");
         metrics.gauge("parley.rooms", "rooms with someone in them", rooms::roomCount);
         metrics.gauge("parley.participants", "participants in all rooms", rooms::participantCount);
@@ -86,6 +93,9 @@ public final class Parley implements AutoCloseable {
             javalin.concurrency.useVirtualThreads = true;
             javalin.jetty.host = config.http().host();
             javalin.jetty.port = config.http().port();
+            if (config.tls().enabled()) {
+                TlsSetup.configure(javalin, config.tls(), config.http().host(), config.http().port(), config.dataDir());
+            }
             javalin.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MILLIS));
             javalin.jetty.modifyWebSocketServletFactory(ws -> {
                 // Frames up to 4x our limit reach the service and get a readable error; beyond, Jetty closes (1009).
@@ -96,7 +106,7 @@ public final class Parley implements AutoCloseable {
                     dir -> javalin.staticFiles.add(dir.toString(), Location.EXTERNAL),
                     () -> javalin.staticFiles.add("/static", Location.CLASSPATH));
             SecurityHeaders.register(javalin);
-            new WebRoutes(pages).register(javalin);
+            new WebRoutes(pages, roomSettings, InstantSource.system()).register(javalin);
             new SignalingEndpoint(signaling, new AdmissionControl(config.access()), wsMetrics).register(javalin);
             javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
@@ -117,7 +127,7 @@ public final class Parley implements AutoCloseable {
         peerjs.scheduleSweeps(heartbeats);
 
         String shownHost = "0.0.0.0".equals(config.http().host()) ? "localhost" : config.http().host();
-        log.info("Parley is ready: open http://{}:{}/{}", shownHost, app.port(),
+        log.info("Parley is ready: open {}://{}:{}/{}", config.tls().enabled() ? "https" : "http", shownHost, app.port(),
                 config.http().devMode() ? " (development mode: front end served from the source tree)" : "");
         return new Parley(app, heartbeats, rooms, signaling);
     }

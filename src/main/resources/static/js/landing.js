@@ -9,12 +9,18 @@ const joinError = /** @type {HTMLElement} */ (document.getElementById('join-erro
 newMeeting.addEventListener('click', async () => {
   newMeeting.disabled = true;
   try {
-    const response = await fetch('/api/rooms', { method: 'POST' });
+    const password = /** @type {HTMLInputElement} */ (document.getElementById('new-password')).value;
+    const response = await fetch('/api/rooms', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(password ? { password } : {}),
+    });
     if (!response.ok) {
       throw new Error(`HTTP ${response.status}`);
     }
-    const { url } = await response.json();
-    location.assign(url);
+    const { url, moderatorKey } = await response.json();
+    // The key rides in the fragment, which browsers never send to a server or in a Referer.
+    location.assign(`${url}#host=${encodeURIComponent(moderatorKey)}`);
   } catch {
     joinError.textContent = 'Could not create a meeting. Is the server running?';
     newMeeting.disabled = false;

@@ -26,12 +26,15 @@
  *   onStateChange: (peerId: string, state: RTCPeerConnectionState) => void,
  *   onFailed?: (peerId: string) => void,
  *   iceServers?: RTCIceServer[],
+ *   iceTransportPolicy?: RTCIceTransportPolicy,
  * }} MeshOptions
  */
 
 const KINDS = /** @type {const} */ (['audio', 'video']);
 /** How long a 'disconnected' connection may stay so before an ICE restart. */
 const DISCONNECTED_GRACE_MS = 3000;
+/** How long a connection may take to connect (or reconnect after a restart) before it counts as failing. */
+const CONNECT_TIMEOUT_MS = 10000;
 /** ICE restarts tried before a peer is reported as failed. */
 const MAX_ICE_RESTARTS = 2;
 
@@ -75,6 +78,23 @@ export class PeerMesh {
     });
   }
 
+  /**
+   * New STUN/TURN servers (fresh credentials arrive with every `joined`); connections that exist
+   * take them too, so a later ICE restart uses valid credentials.
+   * @param {RTCIceServer[]} iceServers @param {RTCIceTransportPolicy} policy
+   */
+  setIceConfiguration(iceServers, policy) {
+    this.options.iceServers = iceServers;
+    this.options.iceTransportPolicy = policy;
+    for (const peer of this.peers.values()) {
+      peer.pc.setConfiguration(this.#rtcConfiguration());
+    }
+  }
+
+  #rtcConfiguration() {
+    return { iceServers: this.options.iceServers ?? [], iceTransportPolicy: this.options.iceTransportPolicy ?? 'all' };
+  }
+
   /** Replaces the track we send of one kind on every connection. */
   async replaceTrack(kind, track) {
     this.tracks[kind] = track;
@@ -107,7 +127,7 @@ export class PeerMesh {
 
   /** @param {string} peerId @returns {Peer} */
   #create(peerId) {
-    const pc = new RTCPeerConnection({ iceServers: this.options.iceServers ?? [] });
+    const pc = new RTCPeerConnection(this.#rtcConfiguration());
     /** @type {Peer} */
     const peer = {
       id: peerId,
@@ -123,6 +143,8 @@ export class PeerMesh {
       stream: new MediaStream(),
     };
     this.peers.set(peerId, peer);
+    // A connection can also stall without ever failing (no usable candidates at all): treat that as failing.
+    peer.disconnectTimer = setTimeout(() => this.#restartIce(peer), CONNECT_TIMEOUT_MS);
 
     pc.onnegotiationneeded = async () => {
       try {
@@ -153,6 +175,10 @@ export class PeerMesh {
         case 'connected':
           peer.restarts = 0;
           break;
+        case 'new':
+        case 'connecting':
+          peer.disconnectTimer = setTimeout(() => this.#restartIce(peer), CONNECT_TIMEOUT_MS);
+          break;
         case 'disconnected':
           // Often a blip that heals by itself; if it lasts, restart ICE rather than wait for 'failed'.
           peer.disconnectTimer = setTimeout(() => this.#restartIce(peer), DISCONNECTED_GRACE_MS);
@@ -177,6 +203,8 @@ export class PeerMesh {
     }
     peer.restarts++;
     peer.pc.restartIce();
+    clearTimeout(peer.disconnectTimer);
+    peer.disconnectTimer = setTimeout(() => this.#restartIce(peer), CONNECT_TIMEOUT_MS);
   }
 
   /** @param {Peer} peer @param {SignalData} data */

@@ -19,13 +19,17 @@ export const MessageType = Object.freeze({
   CHAT_HISTORY: 'chat-history',
   HAND: 'hand',
   REACTION: 'reaction',
+  MODERATE: 'moderate',
+  MODERATED: 'moderated',
+  ROOM_STATE: 'room-state',
+  MEETING_ENDED: 'meeting-ended',
 });
 
 /** Reactions the server accepts. */
 export const REACTIONS = Object.freeze(['👍', '❤️', '😂', '🎉', '👏', '😮']);
 
 /**
- * @typedef {{id: string, name: string, audio: boolean, video: boolean, screen: boolean, hand: boolean}} ParticipantInfo
+ * @typedef {{id: string, name: string, audio: boolean, video: boolean, screen: boolean, hand: boolean, moderator: boolean}} ParticipantInfo
  * @typedef {{audio: boolean, video: boolean, screen: boolean}} MediaState
  * @typedef {{from: string, name: string, text: string, ts: number}} ChatMessage
  * @typedef {{type: 'joined', version: number, id: string, room: string,
@@ -44,7 +48,7 @@ export function signalingUrl(location) {
 const RETRY_BASE_MS = 250;
 const RETRY_MAX_MS = 2000;
 /** Close codes after which reconnecting is pointless or wrong. */
-const FINAL_CLOSES = new Set([1000, 4002]);
+const FINAL_CLOSES = new Set([1000, 4002, 4003, 4004]);
 /** Messages queued while reconnecting (mostly ICE and renegotiation), at most this many. */
 const MAX_QUEUED = 500;
 
@@ -74,6 +78,9 @@ export class SignalingClient {
     this.queued = [];
     /** @type {{room: string, name: string, media: () => {audio: boolean, video: boolean}}|null} */
     this.joining = null;
+    /** Room password and moderator key, sent with every join (including resumes after a restart). */
+    /** @type {{password?: string, moderatorKey?: string}} */
+    this.credentials = {};
     /** @type {(m: JoinedMessage & {resumeToken: string, resumed: boolean}) => void} */ this.onjoined = () => {};
     /** @type {(p: ParticipantInfo) => void} */ this.onparticipantjoined = () => {};
     /** @type {(id: string, reason: string) => void} */ this.onparticipantleft = () => {};
@@ -86,6 +93,9 @@ export class SignalingClient {
     /** @type {(messages: ChatMessage[]) => void} */ this.onchathistory = () => {};
     /** @type {(from: string, raised: boolean) => void} */ this.onhand = () => {};
     /** @type {(from: string, emoji: string) => void} */ this.onreaction = () => {};
+    /** @type {(action: string, by: string) => void} */ this.onmoderated = () => {};
+    /** @type {(locked: boolean) => void} */ this.onroomstate = () => {};
+    /** @type {(by: string) => void} */ this.onmeetingended = () => {};
   }
 
   /**
@@ -130,7 +140,7 @@ export class SignalingClient {
     const { room, name, media } = /** @type {NonNullable<typeof this.joining>} */ (this.joining);
     const { audio, video } = media();
     /** @type {Record<string, unknown>} */
-    const join = { type: MessageType.JOIN, version: PROTOCOL_VERSION, room, name, audio, video };
+    const join = { type: MessageType.JOIN, version: PROTOCOL_VERSION, room, name, audio, video, ...this.credentials };
     if (this.resumeToken) {
       join.resume = this.resumeToken;
     }
@@ -160,6 +170,19 @@ export class SignalingClient {
   /** @param {string} emoji one of REACTIONS */
   react(emoji) {
     this.send({ type: MessageType.REACTION, emoji });
+  }
+
+  /**
+   * A moderator's action: 'mute' or 'remove' with a target id, or 'lock', 'unlock', 'end'.
+   * @param {string} action @param {string} [target]
+   */
+  moderate(action, target) {
+    this.send(target ? { type: MessageType.MODERATE, action, target } : { type: MessageType.MODERATE, action });
+  }
+
+  /** Asks again after a refusal such as `password-required`, on the same socket. */
+  retryJoin() {
+    this.#sendJoin();
   }
 
   /** Leaves the room and closes the socket. */
@@ -248,6 +271,15 @@ export class SignalingClient {
         break;
       case MessageType.REACTION:
         this.onreaction(message.from, message.emoji);
+        break;
+      case MessageType.MODERATED:
+        this.onmoderated(message.action, message.by);
+        break;
+      case MessageType.ROOM_STATE:
+        this.onroomstate(message.locked);
+        break;
+      case MessageType.MEETING_ENDED:
+        this.onmeetingended(message.by);
         break;
       case MessageType.PONG:
         break;

@@ -13,12 +13,16 @@ import { ChatPanel } from './ui/chat-panel.js';
 import { PeoplePanel } from './ui/people-panel.js';
 import { SettingsDialog } from './ui/settings.js';
 import { copyMeetingLink, startClock } from './ui/meeting-info.js';
+import { setupModeration, takeModeratorKey } from './moderation.js';
 
 /** @typedef {import('./protocol.js').ParticipantInfo} ParticipantInfo */
 /** @typedef {import('./ui/people-panel.js').Person} Person */
 
 const NAME_KEY = 'parley.name';
 const roomId = location.pathname.split('/').pop()?.toLowerCase() ?? '';
+const moderatorKey = takeModeratorKey(roomId);
+/** Refusals that a password typed on the pre-join screen can fix. */
+const PASSWORD_CODES = new Set(['password-required', 'bad-password']);
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const button = (/** @type {string} */ id) => /** @type {HTMLButtonElement} */ ($(id));
 
@@ -124,11 +128,16 @@ function showMediaState(state) {
 async function enterCall() {
   const client = new SignalingClient(signalingUrl(location));
   signaling = client;
+  const password = /** @type {HTMLInputElement} */ ($('meeting-password')).value;
+  client.credentials = { moderatorKey, password: password || undefined };
   mesh = new PeerMesh({
     sendSignal: (to, data) => client.signal(to, data),
     onRemoteStream: (id, stream) => grid.setRemoteStream(id, stream),
     onStateChange: (id, state) => grid.setConnectionState(id, state),
-    onFailed: (id) => toast(`Couldn't connect to ${everyone.get(id)?.name ?? 'a participant'}. Their network may block calls.`),
+    onFailed: (id) => {
+      grid.setConnectionState(id, 'failed');
+      toast(`Couldn't connect to ${everyone.get(id)?.name ?? 'a participant'}. A firewall may block the call; a TURN server helps.`);
+    },
   });
   mesh.setLocalStream(media.outgoingStream());
   media.sink = mesh;
@@ -175,14 +184,24 @@ async function enterCall() {
       toast(error.message);
       return;
     }
-    // Refused before admission (room full, bad name…): stay on the pre-join screen and say why.
+    // Refused before admission (password, room full, locked…): stay on the pre-join screen and say why.
     client.close();
-    $('join-error').textContent = `Could not join: ${error.message}`;
     button('join-now').disabled = false;
+    if (PASSWORD_CODES.has(error.code)) {
+      $('password-row').hidden = false;
+      $('meeting-password').focus();
+      $('join-error').textContent = error.code === 'bad-password' ? 'That password is not right.' : 'This meeting needs a password.';
+      return;
+    }
+    $('join-error').textContent = `Could not join: ${error.message}`;
   };
   client.onclose = (code) => {
     if (client !== signaling) return;
     $('reconnecting').hidden = true;
+    if (code === 4003 || code === 4004) {
+      showEnded(code === 4003 ? 'You were removed from the meeting' : 'The meeting has ended', '');
+      return;
+    }
     toast(code === 4002 ? 'You joined this meeting from another window.' : 'Lost the connection to the server.');
   };
   await client.join(roomId, myName, () => ({ audio: media.state.audio, video: media.state.video }));
@@ -192,18 +211,28 @@ async function enterCall() {
 function startCall(client, joined) {
   const m = /** @type {PeerMesh} */ (mesh);
   m.selfId = joined.id;
+  m.setIceConfiguration(joined.iceServers ?? [], joined.iceTransportPolicy ?? 'all');
   rememberMeeting(roomId);
   // The pre-join screen goes away entirely, so its controls never shadow the call's.
   $('prejoin').remove();
   $('call').hidden = false;
   grid.addLocal(joined.id, myName);
-  add(joined.id, { id: joined.id, name: myName, ...media.state, hand: false }, true);
+  add(joined.id, { id: joined.id, name: myName, ...media.state, hand: false, moderator: joined.moderator }, true);
   grid.setLocalPreview(media.previewStream(), media.state.screen);
   for (const p of joined.participants) {
     add(p.id, p, false);
     m.connectTo(p.id);
   }
   setupCallControls(client);
+  setupModeration(client, {
+    people,
+    isModerator: joined.moderator,
+    locked: joined.locked,
+    nameOf: (id) => everyone.get(id)?.name ?? 'someone',
+    muteSelf: () => media.setAudio(false),
+    render: () => people.render(everyone),
+    end: showEnded,
+  });
   speaker.start();
 }
 
@@ -216,11 +245,12 @@ function startCall(client, joined) {
 function resumeCall(client, joined) {
   const m = /** @type {PeerMesh} */ (mesh);
   $('reconnecting').hidden = true;
+  m.setIceConfiguration(joined.iceServers ?? [], joined.iceTransportPolicy ?? 'all');
   if (joined.id !== m.selfId) {
     for (const id of [...everyone.keys()]) dropParticipant(id);
     m.selfId = joined.id;
     grid.addLocal(joined.id, myName);
-    add(joined.id, { id: joined.id, name: myName, ...media.state, hand: false }, true);
+    add(joined.id, { id: joined.id, name: myName, ...media.state, hand: false, moderator: joined.moderator }, true);
     grid.setLocalPreview(media.previewStream(), media.state.screen);
   }
   const listed = new Set(joined.participants.map((/** @type {ParticipantInfo} */ p) => p.id));
@@ -254,7 +284,7 @@ function dropParticipant(id) {
 
 /** @param {string} id @param {ParticipantInfo} info @param {boolean} self */
 function add(id, info, self) {
-  everyone.set(id, { name: info.name, audio: info.audio, video: info.video, screen: info.screen, hand: info.hand, self });
+  everyone.set(id, { name: info.name, audio: info.audio, video: info.video, screen: info.screen, hand: info.hand, moderator: !!info.moderator, self });
   if (!self) grid.addRemote(id, info.name);
   update(id, {});
 }
@@ -306,14 +336,28 @@ function setupCallControls(client) {
   startClock($('clock'));
 }
 
-function leave() {
+function hangUp() {
   speaker.stop();
   signaling?.leave();
   signaling = null;
   mesh?.closeAll();
   grid.clear();
   media.stopAll();
+}
+
+function leave() {
+  hangUp();
   location.assign('/');
+}
+
+/** Removed, or the meeting ended: everything stops, and the page says why. */
+function showEnded(/** @type {string} */ title, /** @type {string} */ detail) {
+  hangUp();
+  $('call').hidden = true;
+  $('ended-title').textContent = title;
+  $('ended-detail').textContent = detail;
+  $('ended').hidden = false;
+  document.title = `${title} — Parley`;
 }
 
 // Closing the tab says goodbye at once, so others drop the tile without waiting for a timeout.

@@ -5,7 +5,9 @@ import dev.parley.peerjs.PeerJsFlags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -13,18 +15,23 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The whole configuration, one part per concern, read from command-line flags and the environment. */
-public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessConfig access, PeerJsConfig peerjs,
-        Path dataDir) {
+public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessConfig access, IceConfig ice,
+        TlsConfig tls, PeerJsConfig peerjs, Path dataDir) {
 
-    /** Where Parley keeps what must survive a restart (its signing key); {@code PARLEY_DATA_DIR} or {@code --data-dir}. */
+    /** Where Parley keeps what must survive a restart (its keys, protected rooms, its certificate). */
     static final Path DEFAULT_DATA_DIR = Path.of("data");
 
     /** Source folder of the front end, served as-is by {@code --dev}. */
     static final Path DEV_STATIC_DIR = Path.of("src", "main", "resources", "static");
 
+    static final String USAGE = "--port N, --host H, --dev, --data-dir DIR, --heartbeat-interval MS, "
+            + "--heartbeat-timeout MS, --allowed-origins LIST, --max-connections-per-ip N, --max-rooms N, "
+            + "--stun-url URL, --turn-url URL, --turn-secret S, --turn-ttl SECONDS, --ice-relay-only, "
+            + "--tls, --tls-cert PEM, --tls-key PEM, --http-redirect-port N, " + PeerJsFlags.USAGE;
+
     /**
-     * Parses {@code --port N}, {@code --host H}, {@code --dev}, {@code --heartbeat-interval MS} and
-     * {@code --heartbeat-timeout MS}; {@code PORT} in the environment is the default port.
+     * Parses the flags in {@link #USAGE}; the environment gives defaults ({@code PORT}, {@code PARLEY_*})
+     * and a flag wins over its variable. README.md lists them all.
      *
      * @throws IllegalArgumentException with a message fit for the user on a bad flag
      */
@@ -36,12 +43,24 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
         Duration interval = signaling.heartbeatInterval();
         Duration timeout = signaling.heartbeatTimeout();
         PeerJsFlags peerjs = PeerJsFlags.fromEnvironment(env);
-        Path dataDir = env.containsKey("PARLEY_DATA_DIR") ? Path.of(env.get("PARLEY_DATA_DIR")) : DEFAULT_DATA_DIR;
+        Path dataDir = Path.of(env.getOrDefault("PARLEY_DATA_DIR", DEFAULT_DATA_DIR.toString()));
         AccessConfig access = AccessConfig.defaults();
         Set<String> origins = env.containsKey("PARLEY_ALLOWED_ORIGINS")
                 ? origins(env.get("PARLEY_ALLOWED_ORIGINS")) : access.allowedOrigins();
         int perIp = access.maxConnectionsPerIp();
         int maxRooms = access.maxRooms();
+        List<String> stun = new ArrayList<>(list(env.get("PARLEY_STUN_URLS")));
+        List<String> turn = new ArrayList<>(list(env.get("PARLEY_TURN_URLS")));
+        Optional<String> turnSecret = Optional.ofNullable(env.get("PARLEY_TURN_SECRET")).filter(s -> !s.isEmpty());
+        Duration turnTtl = env.containsKey("PARLEY_TURN_TTL")
+                ? Duration.ofSeconds(parsePositive(env.get("PARLEY_TURN_TTL"), "PARLEY_TURN_TTL")) : IceConfig.DEFAULT_TURN_TTL;
+        boolean relayOnly = "true".equalsIgnoreCase(env.get("PARLEY_ICE_RELAY_ONLY"));
+        boolean tls = "true".equalsIgnoreCase(env.get("PARLEY_TLS"));
+        Optional<Path> cert = Optional.ofNullable(env.get("PARLEY_TLS_CERT")).map(Path::of);
+        Optional<Path> key = Optional.ofNullable(env.get("PARLEY_TLS_KEY")).map(Path::of);
+        Optional<Integer> redirect = Optional.empty();
+        boolean stunFlagSeen = false;
+        boolean turnFlagSeen = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
@@ -49,17 +68,32 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
                 case "--host" -> host = value(args, ++i, flag);
                 case "--dev" -> dev = true;
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i, flag));
-                case "--allowed-origins" -> origins = origins(value(args, ++i, flag));
-                case "--max-connections-per-ip" -> perIp = (int) parsePositive(value(args, ++i, flag), flag);
-                case "--max-rooms" -> maxRooms = (int) parsePositive(value(args, ++i, flag), flag);
                 case "--heartbeat-interval" -> interval = Duration.ofMillis(parsePositive(value(args, ++i, flag), flag));
                 case "--heartbeat-timeout" -> timeout = Duration.ofMillis(parsePositive(value(args, ++i, flag), flag));
+                case "--allowed-origins" -> origins = origins(value(args, ++i, flag));
+                case "--max-connections-per-ip" -> perIp = parsePositive(value(args, ++i, flag), flag);
+                case "--max-rooms" -> maxRooms = parsePositive(value(args, ++i, flag), flag);
+                case "--stun-url" -> {
+                    // Repeatable; the first flag replaces what the environment gave.
+                    if (!stunFlagSeen) stun.clear();
+                    stunFlagSeen = true;
+                    stun.add(iceUrl(value(args, ++i, flag), flag, "stun:", "stuns:"));
+                }
+                case "--turn-url" -> {
+                    if (!turnFlagSeen) turn.clear();
+                    turnFlagSeen = true;
+                    turn.add(iceUrl(value(args, ++i, flag), flag, "turn:", "turns:"));
+                }
+                case "--turn-secret" -> turnSecret = Optional.of(value(args, ++i, flag));
+                case "--turn-ttl" -> turnTtl = Duration.ofSeconds(parsePositive(value(args, ++i, flag), flag));
+                case "--ice-relay-only" -> relayOnly = true;
+                case "--tls" -> tls = true;
+                case "--tls-cert" -> cert = Optional.of(Path.of(value(args, ++i, flag)));
+                case "--tls-key" -> key = Optional.of(Path.of(value(args, ++i, flag)));
+                case "--http-redirect-port" -> redirect = Optional.of(parsePort(value(args, ++i, flag), flag));
                 default -> {
                     if (!peerjs.accepts(flag)) {
-                        throw new IllegalArgumentException("unknown option " + flag
-                                + " (known: --port N, --host H, --dev, --data-dir DIR, --heartbeat-interval MS, --heartbeat-timeout MS, "
-                                + "--allowed-origins LIST, --max-connections-per-ip N, --max-rooms N, "
-                                + PeerJsFlags.USAGE + ")");
+                        throw new IllegalArgumentException("unknown option " + flag + " (known: " + USAGE + ")");
                     }
                     i = peerjs.read(args, i);
                 }
@@ -67,6 +101,12 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
         }
         if (timeout.compareTo(interval) <= 0) {
             throw new IllegalArgumentException("--heartbeat-timeout must be longer than --heartbeat-interval");
+        }
+        if (cert.isPresent() != key.isPresent()) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (relayOnly && turn.isEmpty()) {
+            throw new IllegalArgumentException("--ice-relay-only needs at least one --turn-url");
         }
         Optional<Path> staticDir = Optional.empty();
         if (dev) {
@@ -76,13 +116,30 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
             staticDir = Optional.of(DEV_STATIC_DIR.toAbsolutePath());
         }
         return new ParleyConfig(new HttpConfig(host, port, staticDir), signaling.withHeartbeat(interval, timeout),
-                new AccessConfig(origins, perIp, maxRooms), peerjs.build(), dataDir);
+                new AccessConfig(origins, perIp, maxRooms),
+                new IceConfig(List.copyOf(stun), List.copyOf(turn), turnSecret, turnTtl, relayOnly),
+                new TlsConfig(tls || cert.isPresent(), cert, key, redirect), peerjs.build(), dataDir);
     }
 
     /** A comma-separated list of origins such as {@code https://meet.example.org}. */
     private static Set<String> origins(String list) {
-        return Arrays.stream(list.split(",")).map(String::strip).filter(o -> !o.isEmpty())
-                .map(o -> o.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        return list(list).stream().map(o -> o.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    }
+
+    private static List<String> list(String commaSeparated) {
+        if (commaSeparated == null) {
+            return List.of();
+        }
+        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static String iceUrl(String url, String flag, String... schemes) {
+        for (String scheme : schemes) {
+            if (url.startsWith(scheme)) {
+                return url;
+            }
+        }
+        throw new IllegalArgumentException(flag + " must start with " + String.join(" or ", schemes) + ", got " + url);
     }
 
     private static String value(String[] args, int i, String flag) {
@@ -100,7 +157,7 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
         return port;
     }
 
-    private static long parsePositive(String text, String what) {
+    private static int parsePositive(String text, String what) {
         int n = parseInt(text, what);
         if (n <= 0) {
             throw new IllegalArgumentException(what + " must be positive, got " + text);

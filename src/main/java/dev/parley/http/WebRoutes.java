@@ -4,14 +4,33 @@ import dev.parley.room.RoomId;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.room.RoomSettings;
+import dev.parley.room.RoomSettingsStore;
+import dev.parley.security.PasswordHasher;
+import dev.parley.signaling.TokenBucket;
+import java.time.InstantSource;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The pages and small HTTP endpoints: landing, room, health and room creation. */
 public final class WebRoutes {
-    private final Pages pages;
+    private static final int MAX_PASSWORD_LENGTH = 128;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    public WebRoutes(Pages pages) {
+    private final Pages pages;
+    private final RoomSettingsStore settings;
+    private final InstantSource clock;
+    /** Creating a meeting writes to disk, so one address may create a few per minute, not thousands. */
+    private final Map<String, TokenBucket> creations = new ConcurrentHashMap<>();
+
+    public WebRoutes(Pages pages, RoomSettingsStore settings, InstantSource clock) {
         this.pages = pages;
+        this.settings = settings;
+        this.clock = clock;
     }
 
     public void register(JavalinConfig config) {
@@ -25,10 +44,40 @@ public final class WebRoutes {
         });
     }
 
-    /** Room ids are random and kept nowhere until someone joins, so creating a room is only naming one. */
-    private void createRoom(Context ctx) {
+    /**
+     * Names a new room and makes its creator the moderator: the key comes back once, and only its
+     * hash is kept. An optional JSON body {@code {"password": "..."}} protects the room.
+     */
+    private void createRoom(Context ctx) throws Exception {
+        if (creations.size() > 10_000) {
+            creations.clear();
+        }
+        if (!creations.computeIfAbsent(ctx.ip(), ip -> new TokenBucket(0.2, 10, clock.millis())).tryTake(clock.millis())) {
+            ctx.status(HttpStatus.TOO_MANY_REQUESTS).json(Map.of("error", "too many new meetings; wait a minute"));
+            return;
+        }
+        String password = null;
+        if (!ctx.body().isBlank()) {
+            JsonNode body;
+            try {
+                body = JSON.readTree(ctx.body());
+            } catch (JacksonException e) {
+                ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "the body must be JSON"));
+                return;
+            }
+            JsonNode given = body.path("password");
+            if (!given.isMissingNode() && !given.isNull() && (!given.isTextual() || given.asText().length() > MAX_PASSWORD_LENGTH)) {
+                ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "password must be text of at most 128 characters"));
+                return;
+            }
+            password = given.isTextual() && !given.asText().isEmpty() ? given.asText() : null;
+        }
         String id = RoomId.random();
-        ctx.status(HttpStatus.CREATED).json(Map.of("id", id, "url", "/r/" + id));
+        String moderatorKey = PasswordHasher.randomSecret();
+        settings.put(id, new RoomSettings(password == null ? null : PasswordHasher.hash(password),
+                PasswordHasher.hash(moderatorKey), false, Set.of(), clock.millis()));
+        ctx.status(HttpStatus.CREATED).json(Map.of("id", id, "url", "/r/" + id, "moderatorKey", moderatorKey,
+                "password", password != null));
     }
 
     private void roomPage(Context ctx) {

@@ -7,17 +7,24 @@ public final class Participant {
     private final String id;
     private final String name;
     private volatile Connection connection;
+    private final boolean moderator;
     private volatile ParticipantState state;
 
-    public Participant(String id, String name, Connection connection, ParticipantState state) {
+    public Participant(String id, String name, Connection connection, ParticipantState state, boolean moderator) {
         this.id = id;
         this.name = name;
         this.connection = connection;
         this.state = state;
+        this.moderator = moderator;
     }
 
     public Participant(String id, String name, Connection connection) {
-        this(id, name, connection, ParticipantState.INITIAL);
+        this(id, name, connection, ParticipantState.INITIAL, false);
+    }
+
+    /** Joined with the room creator's moderator key. */
+    public boolean moderator() {
+        return moderator;
     }
 
     public String id() {

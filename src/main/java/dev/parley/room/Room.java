@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -59,13 +60,13 @@ public final class Room {
      * for the others nothing changed. {@code welcome} gets the other participants. False if absent.
      */
     public synchronized boolean rebind(String participantId, Connection connection,
-            Consumer<List<Participant>> welcome) {
+            BiConsumer<Participant, List<Participant>> welcome) {
         Participant p = participants.get(participantId);
         if (p == null) {
             return false;
         }
         p.rebind(connection);
-        welcome.accept(participants.values().stream().filter(o -> o != p).toList());
+        welcome.accept(p, participants.values().stream().filter(o -> o != p).toList());
         return true;
     }
 

@@ -17,6 +17,11 @@ public enum ErrorCode {
     ALREADY_JOINED("already-joined"),
     RESUME_FAILED("resume-failed"),
     UNKNOWN_PEER("unknown-peer"),
+    PASSWORD_REQUIRED("password-required"),
+    BAD_PASSWORD("bad-password"),
+    ROOM_LOCKED("room-locked"),
+    REMOVED("removed"),
+    NOT_MODERATOR("not-moderator"),
     INTERNAL("internal");
 
     private final String wire;

@@ -27,6 +27,10 @@ import java.util.List;
     @JsonSubTypes.Type(value = Message.ChatHistory.class, name = "chat-history"),
     @JsonSubTypes.Type(value = Message.Hand.class, name = "hand"),
     @JsonSubTypes.Type(value = Message.Reaction.class, name = "reaction"),
+    @JsonSubTypes.Type(value = Message.Moderate.class, name = "moderate"),
+    @JsonSubTypes.Type(value = Message.Moderated.class, name = "moderated"),
+    @JsonSubTypes.Type(value = Message.RoomState.class, name = "room-state"),
+    @JsonSubTypes.Type(value = Message.MeetingEnded.class, name = "meeting-ended"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Message {
@@ -36,29 +40,36 @@ public sealed interface Message {
 
     /** Messages a client is allowed to send. */
     sealed interface ClientMessage extends Message
-            permits Join, Signal, Ping, Leave, MediaState, Chat, Hand, Reaction {}
+            permits Join, Signal, Ping, Leave, MediaState, Chat, Hand, Reaction, Moderate {}
 
     /** A participant as others see it, with what they share. */
-    record ParticipantInfo(String id, String name, boolean audio, boolean video, boolean screen, boolean hand) {}
+    record ParticipantInfo(String id, String name, boolean audio, boolean video, boolean screen, boolean hand,
+            boolean moderator) {}
 
     /**
      * Client asks to enter a room under a display name; {@code audio} and {@code video} say whether
      * its microphone and camera start on (both default to on). {@code resume}, when present, is the
      * token from an earlier {@code joined}: the client comes back as that same participant.
+     * {@code password} is the room's password, and {@code moderatorKey} the creator's key, if any.
      */
-    record Join(Integer version, String room, String name, Boolean audio, Boolean video, String resume)
-            implements ClientMessage {
+    record Join(Integer version, String room, String name, Boolean audio, Boolean video, String resume,
+            String password, String moderatorKey) implements ClientMessage {
         public Join(Integer version, String room, String name) {
-            this(version, room, name, true, true, null);
+            this(version, room, name, true, true, null, null, null);
         }
     }
 
     /**
      * Server admits the client: its own id, everyone already present, how often to ping, a single-use
-     * token to resume with after a lost connection, and whether this join resumed an earlier one.
+     * token to resume with after a lost connection, whether this join resumed an earlier one, and the
+     * ICE configuration (STUN/TURN servers with fresh credentials, transport policy) to call with.
      */
     record Joined(int version, String id, String room, List<ParticipantInfo> participants, long heartbeatMs,
-            String resumeToken, boolean resumed) implements Message {}
+            String resumeToken, boolean resumed, boolean moderator, boolean locked, List<IceServer> iceServers,
+            String iceTransportPolicy) implements Message {}
+
+    /** One entry of the browser's {@code RTCConfiguration.iceServers}; TURN entries carry credentials. */
+    record IceServer(List<String> urls, String username, String credential) {}
 
     /** Server tells the room that someone arrived. */
     record ParticipantJoined(ParticipantInfo participant) implements Message {}
@@ -98,6 +109,21 @@ public sealed interface Message {
 
     /** A quick reaction shown to everyone for a moment. The server sets {@code from}. */
     record Reaction(String from, String emoji) implements ClientMessage {}
+
+    /**
+     * A moderator acts on the room: {@code mute}, {@code remove} (both need {@code target}), {@code lock},
+     * {@code unlock} or {@code end}.
+     */
+    record Moderate(String action, String target) implements ClientMessage {}
+
+    /** Tells a participant a moderator acted on it: {@code mute} (it may unmute) or {@code remove}. */
+    record Moderated(String action, String by) implements Message {}
+
+    /** The room's lock changed; sent to everyone. */
+    record RoomState(boolean locked) implements Message {}
+
+    /** A moderator ended the meeting for everyone; the server then closes every socket of the room. */
+    record MeetingEnded(String by) implements Message {}
 
     /** Something the client sent was refused; {@code code} is stable, {@code message} is for people. */
     record ErrorReply(String code, String message) implements Message {

@@ -1,13 +1,16 @@
 package dev.parley.signaling;
 
 import dev.parley.config.SignalingConfig;
+import dev.parley.ice.IceServers;
 import dev.parley.room.RoomRegistry;
+import dev.parley.room.RoomSettingsStore;
 import dev.parley.signaling.Message.Chat;
 import dev.parley.signaling.Message.ClientMessage;
 import dev.parley.signaling.Message.Hand;
 import dev.parley.signaling.Message.Join;
 import dev.parley.signaling.Message.Leave;
 import dev.parley.signaling.Message.MediaState;
+import dev.parley.signaling.Message.Moderate;
 import dev.parley.signaling.Message.Ping;
 import dev.parley.signaling.Message.Reaction;
 import dev.parley.signaling.Message.Signal;
@@ -17,6 +20,8 @@ import dev.parley.signaling.handler.HandHandler;
 import dev.parley.signaling.handler.JoinHandler;
 import dev.parley.signaling.handler.LeaveHandler;
 import dev.parley.signaling.handler.MediaStateHandler;
+import dev.parley.signaling.handler.ModerateHandler;
+import dev.parley.signaling.handler.RoomGate;
 import dev.parley.signaling.handler.PingHandler;
 import dev.parley.signaling.handler.ReactionHandler;
 import dev.parley.signaling.handler.RoomAnnouncer;
@@ -34,12 +39,14 @@ public final class MessageRouter {
     private final MessageHandler<Chat> chat;
     private final MessageHandler<Hand> hand;
     private final MessageHandler<Reaction> reaction;
+    private final MessageHandler<Moderate> moderate;
 
     public MessageRouter(RoomRegistry rooms, MessageCodec codec, SignalingConfig config, Presence presence,
-            InstantSource clock, ResumeTokens tokens) {
+            InstantSource clock, ResumeTokens tokens, RoomSettingsStore settings, IceServers ice) {
         RoomAnnouncer announcer = new RoomAnnouncer(rooms, codec);
         ChatBudget budget = new ChatBudget(clock);
-        this.join = new JoinHandler(rooms, codec, config, presence, tokens);
+        this.join = new JoinHandler(rooms, codec, config, presence, tokens, new RoomGate(settings, clock), settings,
+                ice);
         this.signal = new SignalHandler(rooms, codec);
         this.ping = new PingHandler(codec);
         this.leave = new LeaveHandler(presence);
@@ -47,6 +54,7 @@ public final class MessageRouter {
         this.chat = new ChatHandler(announcer, budget, clock);
         this.hand = new HandHandler(announcer);
         this.reaction = new ReactionHandler(announcer, budget);
+        this.moderate = new ModerateHandler(announcer, presence, settings);
     }
 
     public void route(Session session, ClientMessage message) throws ProtocolException {
@@ -59,6 +67,7 @@ public final class MessageRouter {
             case Chat m -> chat.handle(session, m);
             case Hand m -> hand.handle(session, m);
             case Reaction m -> reaction.handle(session, m);
+            case Moderate m -> moderate.handle(session, m);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.parley.signaling.Message.Hand;
 import dev.parley.signaling.Message.Join;
 import dev.parley.signaling.Message.Leave;
 import dev.parley.signaling.Message.MediaState;
+import dev.parley.signaling.Message.Moderate;
 import dev.parley.signaling.Message.Ping;
 import dev.parley.signaling.Message.Reaction;
 import dev.parley.signaling.Message.Signal;
@@ -21,6 +22,9 @@ public final class MessageValidator {
 
     /** The reactions offered in the UI; anything else could be arbitrary text shown on everyone's screen. */
     public static final List<String> REACTIONS = List.of("👍", "❤️", "😂", "🎉", "👏", "😮");
+
+    public static final List<String> MODERATOR_ACTIONS = List.of("mute", "remove", "lock", "unlock", "end");
+    private static final int MAX_SECRET_LENGTH = 256;
 
     private final SignalingConfig config;
 
@@ -38,7 +42,26 @@ public final class MessageValidator {
             case Chat chat -> validateChat(chat);
             case Hand hand -> validateHand(hand);
             case Reaction reaction -> validateReaction(reaction);
+            case Moderate moderate -> validateModerate(moderate);
         };
+    }
+
+    private static Moderate validateModerate(Moderate moderate) throws ProtocolException {
+        if (moderate.action() == null || !MODERATOR_ACTIONS.contains(moderate.action())) {
+            throw invalid("moderate needs 'action': one of " + String.join(", ", MODERATOR_ACTIONS));
+        }
+        boolean targeted = moderate.action().equals("mute") || moderate.action().equals("remove");
+        if (targeted && (moderate.target() == null || moderate.target().isBlank())) {
+            throw invalid(moderate.action() + " needs 'target', a participant id");
+        }
+        return new Moderate(moderate.action(), targeted ? moderate.target() : null);
+    }
+
+    private static String limited(String secret, String field) throws ProtocolException {
+        if (secret != null && secret.length() > MAX_SECRET_LENGTH) {
+            throw invalid(field + " is too long");
+        }
+        return secret;
     }
 
     private static MediaState validateMediaState(MediaState state) throws ProtocolException {
@@ -93,7 +116,8 @@ public final class MessageValidator {
             throw new ProtocolException(ErrorCode.BAD_ROOM, "room id must be a UUID");
         }
         return new Join(join.version(), RoomId.normalize(join.room()), normalizeName(join.name()),
-                join.audio() == null || join.audio(), join.video() == null || join.video(), join.resume());
+                join.audio() == null || join.audio(), join.video() == null || join.video(), join.resume(),
+                limited(join.password(), "password"), limited(join.moderatorKey(), "moderatorKey"));
     }
 
     private String normalizeName(String name) throws ProtocolException {

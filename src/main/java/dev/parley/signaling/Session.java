@@ -19,6 +19,7 @@ public final class Session {
     }
 
     private final String connectionId;
+    private final String address;
     private final Transport transport;
     private final TokenBucket rateLimit;
     private final TokenBucket chatBudget;
@@ -28,7 +29,13 @@ public final class Session {
 
     public Session(String connectionId, Transport transport, TokenBucket rateLimit, TokenBucket chatBudget,
             long nowMillis) {
+        this(connectionId, "unknown", transport, rateLimit, chatBudget, nowMillis);
+    }
+
+    public Session(String connectionId, String address, Transport transport, TokenBucket rateLimit,
+            TokenBucket chatBudget, long nowMillis) {
         this.connectionId = connectionId;
+        this.address = address;
         this.transport = transport;
         this.rateLimit = rateLimit;
         this.chatBudget = chatBudget;
@@ -37,6 +44,11 @@ public final class Session {
 
     public String connectionId() {
         return connectionId;
+    }
+
+    /** The client's network address, for limits that reconnecting must not reset. */
+    public String address() {
+        return address;
     }
 
     public Transport transport() {

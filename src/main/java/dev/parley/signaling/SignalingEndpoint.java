@@ -40,7 +40,7 @@ public final class SignalingEndpoint {
                     return;
                 }
                 ctx.attribute(ADDRESS, address);
-                ctx.attribute(SESSION, service.open(ctx.sessionId(), new WsTransport(ctx, metrics)));
+                ctx.attribute(SESSION, service.open(ctx.sessionId(), address, new WsTransport(ctx, metrics)));
             });
             ws.onMessage(ctx -> {
                 Session session = ctx.attribute(SESSION);

@@ -1,8 +1,11 @@
 package dev.parley.signaling;
 
+import dev.parley.config.IceConfig;
 import dev.parley.config.SignalingConfig;
+import dev.parley.ice.IceServers;
 import dev.parley.metrics.EndpointMetrics;
 import dev.parley.room.RoomRegistry;
+import dev.parley.room.RoomSettingsStore;
 import dev.parley.signaling.Message.ClientMessage;
 import dev.parley.signaling.Message.ErrorReply;
 import java.nio.charset.StandardCharsets;
@@ -34,23 +37,29 @@ public final class SignalingService {
     private final MessageRouter router;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
+    /** In-memory room settings and no metrics: for tests and tools. */
     public SignalingService(SignalingConfig config, RoomRegistry rooms, InstantSource clock, ResumeTokens tokens) {
-        this(config, rooms, clock, tokens, EndpointMetrics.NONE);
+        this(config, rooms, clock, tokens, new RoomSettingsStore(null, 1000), new IceServers(IceConfig.none(), clock),
+                EndpointMetrics.NONE);
     }
 
     public SignalingService(SignalingConfig config, RoomRegistry rooms, InstantSource clock, ResumeTokens tokens,
-            EndpointMetrics metrics) {
+            RoomSettingsStore settings, IceServers ice, EndpointMetrics metrics) {
         this.metrics = metrics;
         this.config = config;
         this.clock = clock;
         this.validator = new MessageValidator(config);
         this.presence = new Presence(rooms, codec);
-        this.router = new MessageRouter(rooms, codec, config, presence, clock, tokens);
+        this.router = new MessageRouter(rooms, codec, config, presence, clock, tokens, settings, ice);
     }
 
     public Session open(String connectionId, Session.Transport transport) {
+        return open(connectionId, "unknown", transport);
+    }
+
+    public Session open(String connectionId, String address, Session.Transport transport) {
         long now = clock.millis();
-        Session session = new Session(connectionId, transport,
+        Session session = new Session(connectionId, address, transport,
                 new TokenBucket(config.messagesPerSecond(), config.messageBurst(), now),
                 new TokenBucket(config.chatPerSecond(), config.chatBurst(), now), now);
         sessions.put(connectionId, session);

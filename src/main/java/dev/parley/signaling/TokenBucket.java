@@ -7,7 +7,7 @@ public final class TokenBucket {
     private double tokens;
     private long lastMillis;
 
-    public TokenBucket(int perSecond, int burst, long nowMillis) {
+    public TokenBucket(double perSecond, int burst, long nowMillis) {
         this.perMilli = perSecond / 1000.0;
         this.capacity = burst;
         this.tokens = burst;

@@ -1,10 +1,14 @@
 // The participants panel: every name with microphone, camera and hand state, updated live.
 import { icon } from './icons.js';
 
-/** @typedef {{name: string, audio: boolean, video: boolean, screen: boolean, hand: boolean, self: boolean}} Person */
+/** @typedef {{name: string, audio: boolean, video: boolean, screen: boolean, hand: boolean, self: boolean, moderator: boolean}} Person */
+/** @typedef {{mute: (id: string) => void, remove: (id: string) => void}} HostActions */
 
 export class PeoplePanel {
   constructor() {
+    /** Set when this participant moderates the room: each other person gets mute and remove buttons. */
+    /** @type {HostActions|null} */
+    this.host = null;
     this.list = /** @type {HTMLUListElement} */ (document.getElementById('people-list'));
     this.count = /** @type {HTMLElement} */ (document.getElementById('people-count'));
     this.title = /** @type {HTMLElement} */ (document.getElementById('people-title'));
@@ -26,7 +30,7 @@ export class PeoplePanel {
     item.dataset.participant = id;
     const name = document.createElement('span');
     name.className = 'person-name';
-    name.textContent = person.self ? `${person.name} (you)` : person.name;
+    name.textContent = (person.self ? `${person.name} (you)` : person.name) + (person.moderator ? ' · Host' : '');
     const states = document.createElement('span');
     states.className = 'person-states';
     if (person.hand) {
@@ -40,8 +44,30 @@ export class PeoplePanel {
       badge(person.video ? 'Camera on' : 'Camera off', person.video ? 'cam' : 'camOff'),
     );
     item.append(name, states);
+    if (this.host && !person.self) {
+      const host = this.host;
+      const actions = document.createElement('span');
+      actions.className = 'person-actions';
+      actions.append(
+        action(`Mute ${person.name}`, 'micOff', () => host.mute(id)),
+        action(`Remove ${person.name}`, 'close', () => host.remove(id)),
+      );
+      item.append(actions);
+    }
     return item;
   }
+}
+
+/** @param {string} label @param {import('./icons.js').IconName} iconName @param {() => void} run */
+function action(label, iconName, run) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'icon-button';
+  button.setAttribute('aria-label', label);
+  button.title = label;
+  button.append(icon(iconName));
+  button.addEventListener('click', run);
+  return button;
 }
 
 /** @param {string} label @param {import('./icons.js').IconName|null} iconName @param {string} [text] */

@@ -29,6 +29,9 @@ public final class Browser implements AutoCloseable {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
+    /** Makes the headless screen, and so what getDisplayMedia() captures, 1280x720 (the default is 800x600). */
+    public static final String SCREEN_1280x720 = "--screen-info={1280x720}";
+
     /** How long media conditions may take before we call it a failure (measured worst case is ~4 s). */
     static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(20);
     /** Window between two getStats() samples; long enough for several beeps' worth of energy. */
@@ -157,6 +160,14 @@ public final class Browser implements AutoCloseable {
     }
 
     public static Browser launch(String label) {
+        return launch(label, new String[0]);
+    }
+
+    /**
+     * Like {@link #launch(String)}, with extra Chromium switches. For example {@link #SCREEN_1280x720}, since
+     * getDisplayMedia() captures the headless "monitor", which is 800x600 unless told otherwise.
+     */
+    public static Browser launch(String label, String... extraArguments) {
         requireChromium();
         // Selenium's CDP version mismatch warning is harmless noise on every launch.
         Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE);
@@ -174,6 +185,7 @@ public final class Browser implements AutoCloseable {
             "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
             "--window-size=1280,800", "--user-data-dir=" + profile);
+        options.addArguments(extraArguments);
         // An explicit driver path keeps Selenium Manager (which downloads) out of the picture.
         ChromeDriverService service = new ChromeDriverService.Builder()
             .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
@@ -324,6 +336,77 @@ public final class Browser implements AutoCloseable {
     /** Wall-clock time (epoch ms) of the last {@link #markJoin()}, to line up several browsers. */
     public double joinMarkEpochMillis() {
         return num(driver.executeScript("return window.__probe ? window.__probe.epoch0 : 0")).doubleValue();
+    }
+
+    /**
+     * Counts calls to window.alert, confirm and print-like dialogs in {@code window.__dialogs}, still letting
+     * them open, so a test can tell "a script tried" from "nothing ran". Applies from the next page load on.
+     */
+    private static final String DIALOG_COUNTER = """
+        (() => {
+          if (window.__dialogs !== undefined) return;
+          window.__dialogs = 0;
+          for (const name of ['alert', 'confirm', 'prompt']) {
+            const orig = window[name];
+            window[name] = function (...args) { window.__dialogs++; return orig.apply(this, args); };
+          }
+        })();
+        """;
+
+    /** Records every track getUserMedia and getDisplayMedia hand out, so a test can see whether the camera was released. */
+    private static final String CAPTURE_RECORDER = """
+        (() => {
+          if (window.__captured || !navigator.mediaDevices) return;
+          window.__captured = [];
+          const md = navigator.mediaDevices;
+          for (const [name, source] of [['getUserMedia', 'user'], ['getDisplayMedia', 'display']]) {
+            const orig = md[name] && md[name].bind(md);
+            if (!orig) continue;
+            md[name] = async (...args) => {
+              const stream = await orig(...args);
+              for (const track of stream.getTracks()) window.__captured.push({source, track});
+              return stream;
+            };
+          }
+        })();
+        """;
+
+    /** One captured local track: where it came from (user = camera/mic, display = screen) and whether it still runs. */
+    public record CapturedTrack(String source, String kind, String readyState, boolean enabled) {}
+
+    /** Adds a script that runs before any page script in every document loaded from now on. */
+    public void addInitScript(String source) {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", source));
+    }
+
+    /** From the next page load on, counts alert/confirm/prompt calls; see {@link #dialogCalls()}. */
+    public void countDialogs() {
+        addInitScript(DIALOG_COUNTER);
+    }
+
+    /** How many alert/confirm/prompt calls the current page made (needs {@link #countDialogs()} before loading it). */
+    public long dialogCalls() {
+        return num(driver.executeScript("return window.__dialogs === undefined ? -1 : window.__dialogs")).longValue();
+    }
+
+    /** From the next page load on, records every captured track; see {@link #capturedTracks()}. */
+    public void recordCapturedTracks() {
+        addInitScript(CAPTURE_RECORDER);
+    }
+
+    /** Every track the current page obtained from getUserMedia/getDisplayMedia, oldest first. */
+    public List<CapturedTrack> capturedTracks() {
+        Object raw = driver.executeScript("""
+            return (window.__captured || []).map(c => ({source: c.source, kind: c.track.kind,
+              readyState: c.track.readyState, enabled: c.track.enabled}));
+            """);
+        List<CapturedTrack> tracks = new ArrayList<>();
+        for (Object o : (List<?>) raw) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            tracks.add(new CapturedTrack(String.valueOf(m.get("source")), String.valueOf(m.get("kind")),
+                String.valueOf(m.get("readyState")), Boolean.TRUE.equals(m.get("enabled"))));
+        }
+        return tracks;
     }
 
     /** Errors and warnings the page printed, for failure messages. */

@@ -47,7 +47,7 @@ class PeerJsIT {
         Browser.requireChromium();
         pages = PeerJsPages.start();
         // Discovery on for the tutorial page's room list.
-        server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--peerjs-discovery"});
+        server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--peerjs-discovery", "--data-dir", dev.parley.support.TestServer.DATA_DIR});
     }
 
     @AfterAll

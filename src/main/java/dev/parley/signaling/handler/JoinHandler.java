@@ -1,16 +1,20 @@
 package dev.parley.signaling.handler;
 
 import dev.parley.config.SignalingConfig;
+import dev.parley.ice.IceServers;
 import dev.parley.room.Participant;
 import dev.parley.room.ParticipantState;
 import dev.parley.room.Room;
 import dev.parley.room.RoomFullException;
 import dev.parley.room.RoomRegistry;
+import dev.parley.room.RoomSettings;
+import dev.parley.room.RoomSettingsStore;
 import dev.parley.signaling.ErrorCode;
 import dev.parley.signaling.Ids;
 import dev.parley.signaling.Message;
 import dev.parley.signaling.Message.Chat;
 import dev.parley.signaling.Message.ChatHistory;
+import dev.parley.signaling.Message.IceServer;
 import dev.parley.signaling.Message.Join;
 import dev.parley.signaling.Message.Joined;
 import dev.parley.signaling.Message.ParticipantInfo;
@@ -36,9 +40,15 @@ public final class JoinHandler implements MessageHandler<Join> {
     private final SignalingConfig config;
     private final Presence presence;
     private final ResumeTokens tokens;
+    private final RoomGate gate;
+    private final RoomSettingsStore settings;
+    private final IceServers ice;
 
     public JoinHandler(RoomRegistry rooms, MessageCodec codec, SignalingConfig config, Presence presence,
-            ResumeTokens tokens) {
+            ResumeTokens tokens, RoomGate gate, RoomSettingsStore settings, IceServers ice) {
+        this.ice = ice;
+        this.gate = gate;
+        this.settings = settings;
         this.rooms = rooms;
         this.codec = codec;
         this.config = config;
@@ -52,13 +62,15 @@ public final class JoinHandler implements MessageHandler<Join> {
             throw new ProtocolException(ErrorCode.ALREADY_JOINED, "this connection has already joined a room");
         }
         if (join.resume() == null) {
-            admit(session, join, Ids.participantId(), false);
+            boolean moderator = gate.admit(session, join);
+            admit(session, join, Ids.participantId(), false, moderator);
         } else {
             Claim claim = tokens.redeem(join.resume(), join.room()).orElseThrow(() -> new ProtocolException(
                     ErrorCode.RESUME_FAILED, "this session cannot be resumed; join without a resume token"));
+            boolean moderator = gate.readmit(join, claim.participantId());
             Optional<Room> room = rooms.find(join.room());
             if (room.isEmpty() || !takeOver(session, room.get(), claim.participantId())) {
-                admit(session, join, claim.participantId(), true);
+                admit(session, join, claim.participantId(), true, moderator);
             }
         }
         if (session.isClosed()) {
@@ -67,12 +79,13 @@ public final class JoinHandler implements MessageHandler<Join> {
         }
     }
 
-    private void admit(Session session, Join join, String id, boolean resumed) throws ProtocolException {
+    private void admit(Session session, Join join, String id, boolean resumed, boolean moderator)
+            throws ProtocolException {
         Participant me = new Participant(id, join.name(), session.transport(),
-                ParticipantState.INITIAL.withMedia(join.audio(), join.video(), false));
+                ParticipantState.INITIAL.withMedia(join.audio(), join.video(), false), moderator);
         try {
             rooms.join(join.room(), me, config.maxParticipants(), admission -> {
-                welcome(session, admission.room(), id, admission.present(), resumed);
+                welcome(session, admission.room(), me, admission.present(), resumed);
                 admission.room().broadcast(codec.encode(new ParticipantJoined(info(me))), me.id());
             });
         } catch (RoomFullException e) {
@@ -83,9 +96,9 @@ public final class JoinHandler implements MessageHandler<Join> {
     /** The participant is still present (its old socket is dying or dead): move it to this session. */
     private boolean takeOver(Session session, Room room, String id) {
         Optional<Session> previous = presence.sessionOf(id);
-        boolean moved = room.rebind(id, session.transport(), others -> {
+        boolean moved = room.rebind(id, session.transport(), (me, others) -> {
             previous.ifPresent(presence::detach);
-            welcome(session, room, id, others, true);
+            welcome(session, room, me, others, true);
         });
         if (moved) {
             previous.ifPresent(old -> {
@@ -96,17 +109,21 @@ public final class JoinHandler implements MessageHandler<Join> {
         return moved;
     }
 
-    private void welcome(Session session, Room room, String id, List<Participant> others, boolean resumed) {
+    private void welcome(Session session, Room room, Participant me, List<Participant> others, boolean resumed) {
+        String id = me.id();
         presence.bind(session, new Session.Membership(room.id(), id));
         List<ParticipantInfo> present = others.stream().map(JoinHandler::info).toList();
+        boolean locked = settings.find(room.id()).map(RoomSettings::locked).orElse(false);
         session.transport().send(codec.encode(new Joined(Message.VERSION, id, room.id(), present,
-                config.heartbeatInterval().toMillis(), tokens.issue(id, room.id()), resumed)));
+                config.heartbeatInterval().toMillis(), tokens.issue(id, room.id()), resumed, me.moderator(), locked,
+                ice.forParticipant(id).stream().map(s -> new IceServer(s.urls(), s.username(), s.credential())).toList(),
+                ice.transportPolicy())));
         List<Chat> history = room.chat().snapshot().stream().map(ChatHandler::toMessage).toList();
         session.transport().send(codec.encode(new ChatHistory(history)));
     }
 
     static ParticipantInfo info(Participant p) {
         ParticipantState s = p.state();
-        return new ParticipantInfo(p.id(), p.name(), s.audio(), s.video(), s.screen(), s.hand());
+        return new ParticipantInfo(p.id(), p.name(), s.audio(), s.video(), s.screen(), s.hand(), p.moderator());
     }
 }

@@ -1,7 +1,10 @@
 package dev.parley.signaling.handler;
 
 import dev.parley.config.SignalingConfig;
+import dev.parley.config.IceConfig;
+import dev.parley.ice.IceServers;
 import dev.parley.room.RoomRegistry;
+import dev.parley.room.RoomSettingsStore;
 import dev.parley.signaling.Message.Join;
 import dev.parley.signaling.MessageCodec;
 import dev.parley.signaling.Presence;
@@ -24,7 +27,9 @@ final class HandlerFixture {
     final Presence presence = new Presence(rooms, codec);
     final MutableClock tokenClock = new MutableClock();
     final ResumeTokens tokens = new ResumeTokens(new byte[32], tokenClock, Duration.ofHours(1));
-    final JoinHandler join = new JoinHandler(rooms, codec, config, presence, tokens);
+    final RoomSettingsStore settings = new RoomSettingsStore(null, 100);
+    final JoinHandler join = new JoinHandler(rooms, codec, config, presence, tokens,
+            new RoomGate(settings, tokenClock), settings, new IceServers(IceConfig.none(), tokenClock));
     private int sessions;
 
     Session session(RecordingTransport transport) {

@@ -42,7 +42,7 @@ class JoinHandlerTest {
     void theInitialMediaStateIsAnnounced() throws Exception {
         RecordingTransport ada = new RecordingTransport();
         f.joined(ada, ROOM, "Ada");
-        f.join.handle(f.session(new RecordingTransport()), new Join(1, ROOM, "Mute", false, true, null));
+        f.join.handle(f.session(new RecordingTransport()), new Join(1, ROOM, "Mute", false, true, null, null, null));
         JsonNode participant = ada.last().path("participant");
         assertThat(participant.path("audio").asBoolean()).isFalse();
         assertThat(participant.path("video").asBoolean()).isTrue();

@@ -1,0 +1,164 @@
+package dev.parley.http;
+
+import dev.parley.config.TlsConfig;
+import io.javalin.config.JavalinConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves HTTPS with Jetty's own TLS: from a PEM certificate and key, or from a self-signed certificate
+ * made once with the JDK's keytool and kept in the data folder. Optionally a plain-HTTP port redirects.
+ */
+public final class TlsSetup {
+    private static final Logger log = LoggerFactory.getLogger(TlsSetup.class);
+    /** The keystore lives beside the key it protects, so its password adds nothing; a constant will do. */
+    private static final char[] STORE_PASSWORD = "parley".toCharArray();
+    private static final String SELF_SIGNED = "tls-self-signed.p12";
+
+    private TlsSetup() {}
+
+    public static void configure(JavalinConfig javalin, TlsConfig tls, String host, int port, Path dataDir) {
+        KeyStore keyStore = tls.certificate().isPresent()
+                ? fromPem(tls.certificate().get(), tls.privateKey().orElseThrow())
+                : selfSigned(dataDir, host);
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(keyStore);
+        ssl.setKeyStorePassword(new String(STORE_PASSWORD));
+        // The first connector is the one Javalin reports as the server's port.
+        javalin.jetty.addConnector((server, http) -> {
+            HttpConfiguration https = new HttpConfiguration(http);
+            // Self-signed certificates name no real host; browsers decide about trust, not Jetty.
+            https.addCustomizer(new SecureRequestCustomizer(false));
+            ServerConnector connector = new ServerConnector(server,
+                    new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+            connector.setHost(host);
+            connector.setPort(port);
+            return connector;
+        });
+        tls.redirectPort().ifPresent(redirect -> {
+            javalin.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(host);
+                connector.setPort(redirect);
+                return connector;
+            });
+            javalin.routes.before(ctx -> {
+                if (!ctx.req().isSecure()) {
+                    String target = "https://" + ctx.req().getServerName() + ":" + port + ctx.path()
+                            + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+                    ctx.redirect(target, io.javalin.http.HttpStatus.PERMANENT_REDIRECT);
+                    ctx.skipRemainingHandlers();
+                }
+            });
+        });
+    }
+
+    private static KeyStore fromPem(Path certificate, Path privateKey) {
+        try (InputStream in = Files.newInputStream(certificate)) {
+            List<Certificate> chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException("no certificate in " + certificate);
+            }
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("parley", readKey(privateKey), STORE_PASSWORD, chain.toArray(Certificate[]::new));
+            return store;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + certificate, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot use the TLS certificate " + certificate + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static PrivateKey readKey(Path file) throws IOException, GeneralSecurityException {
+        String pem = Files.readString(file);
+        if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
+            throw new IllegalArgumentException(file + " must be a PKCS#8 PEM key (BEGIN PRIVATE KEY); convert one with "
+                    + "'openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem'");
+        }
+        String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
+        for (String algorithm : new String[] {"RSA", "EC", "Ed25519"}) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
+            } catch (GeneralSecurityException e) {
+                // try the next algorithm
+            }
+        }
+        throw new IllegalArgumentException(file + " holds no RSA, EC or Ed25519 private key");
+    }
+
+    /** Makes the certificate at first start with keytool (part of every JDK), then reuses it. */
+    private static KeyStore selfSigned(Path dataDir, String host) {
+        Path file = dataDir.resolve(SELF_SIGNED);
+        try {
+            if (!Files.isRegularFile(file)) {
+                Files.createDirectories(dataDir);
+                generate(file, host);
+            }
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(file)) {
+                store.load(in, STORE_PASSWORD);
+            }
+            log.warn("HTTPS uses a self-signed certificate ({}). Browsers will warn once: open the page and accept "
+                    + "the certificate, or pass --tls-cert and --tls-key with a real one.", file);
+            return store;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create or read " + file, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load " + file, e);
+        }
+    }
+
+    private static void generate(Path file, String host) throws IOException {
+        Set<String> names = new LinkedHashSet<>(List.of("dns:localhost", "ip:127.0.0.1"));
+        try {
+            names.add("dns:" + InetAddress.getLocalHost().getHostName());
+        } catch (IOException e) {
+            // no host name: localhost will do
+        }
+        if (!host.equals("0.0.0.0") && !host.isBlank()) {
+            names.add((host.matches("[0-9.]+|.*:.*") ? "ip:" : "dns:") + host);
+        }
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "parley",
+                "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA", "-validity", "825",
+                "-dname", "CN=Parley self-signed", "-ext", "SAN=" + String.join(",", names),
+                "-keystore", file.toString(), "-storetype", "PKCS12",
+                "-storepass", new String(STORE_PASSWORD), "-keypass", new String(STORE_PASSWORD))
+                .redirectErrorStream(true).start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IOException("keytool failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while making the certificate", e);
+        }
+    }
+}

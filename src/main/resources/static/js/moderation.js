@@ -1,0 +1,61 @@
+// The host's side of a meeting (mute, remove, lock, end) and what everyone sees of it.
+import { toast } from './ui/toasts.js';
+
+/**
+ * @typedef {import('./protocol.js').SignalingClient} SignalingClient
+ * @typedef {import('./ui/people-panel.js').PeoplePanel} PeoplePanel
+ */
+
+/** Reads the moderator key from the link's fragment once, keeps it for this tab, and hides it. */
+export function takeModeratorKey(roomId) {
+  const storageKey = `parley.host.${roomId}`;
+  const match = location.hash.match(/host=([^&]+)/);
+  if (match) {
+    sessionStorage.setItem(storageKey, decodeURIComponent(match[1]));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem(storageKey) ?? undefined;
+}
+
+/**
+ * Wires the host controls and the messages about moderation.
+ * @param {SignalingClient} client
+ * @param {{people: PeoplePanel, isModerator: boolean, locked: boolean,
+ *          nameOf: (id: string) => string, muteSelf: () => void, render: () => void,
+ *          end: (title: string, detail: string) => void}} ui
+ */
+export function setupModeration(client, ui) {
+  const controls = /** @type {HTMLElement} */ (document.getElementById('host-controls'));
+  const lock = /** @type {HTMLButtonElement} */ (document.getElementById('lock'));
+  const showLock = (/** @type {boolean} */ locked) => {
+    lock.setAttribute('aria-pressed', String(locked));
+    lock.textContent = locked ? 'Unlock meeting' : 'Lock meeting';
+  };
+  if (ui.isModerator) {
+    controls.hidden = false;
+    ui.people.host = {
+      mute: (id) => {
+        client.moderate('mute', id);
+        toast(`Asked ${ui.nameOf(id)} to mute`);
+      },
+      remove: (id) => client.moderate('remove', id),
+    };
+    showLock(ui.locked);
+    lock.addEventListener('click', () => client.moderate(lock.getAttribute('aria-pressed') === 'true' ? 'unlock' : 'lock'));
+    /** @type {HTMLButtonElement} */ (document.getElementById('end-all')).addEventListener('click', () => client.moderate('end'));
+    ui.render();
+  }
+  client.onroomstate = (locked) => {
+    showLock(locked);
+    toast(locked ? "The meeting is locked. New people can't join." : 'The meeting is unlocked.');
+  };
+  client.onmoderated = (action, by) => {
+    if (action === 'mute') {
+      ui.muteSelf();
+      toast(`${by} muted you. You can unmute yourself when you're ready.`);
+    } else if (action === 'remove') {
+      ui.end('You were removed from the meeting', `${by} removed you. You can't rejoin this meeting.`);
+    }
+  };
+  client.onmeetingended = (by) => ui.end('The meeting has ended', `${by} ended the meeting for everyone.`);
+}

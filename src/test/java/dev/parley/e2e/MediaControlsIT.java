@@ -1,0 +1,194 @@
+package dev.parley.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.parley.Parley;
+import dev.parley.e2e.MeetingPage.MediaWindow;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Microphone, camera and screen share in a two-person call, judged where it matters: by what the other
+ * page's getStats() receives for that person's tile, and by what that tile shows. Each toggle is driven
+ * by its accessible name (and by the Ctrl+D / Ctrl+E shortcuts), whose name and aria-pressed must follow.
+ */
+class MediaControlsIT {
+
+    /** Length of one measurement window; the fake microphone beeps several times in it. */
+    private static final long WINDOW_MS = 2000;
+    /** The fake microphone yields ~0.25 of totalAudioEnergy per second, so ~0.5 per window while unmuted. */
+    private static final double SILENT = 0.01;
+    private static final double AUDIBLE = 0.1;
+
+    private static Parley server;
+    private static String baseUrl;
+
+    private final List<Browser> browsers = new ArrayList<>();
+
+    @RegisterExtension
+    final AfterTestExecutionCallback diagnosticsOnFailure = context -> context.getExecutionException()
+        .ifPresent(e -> browsers.forEach(b -> {
+            b.dumpDiagnostics();
+            System.out.println("[" + b.label() + "] ui=" + new MeetingPage(b, baseUrl).uiState());
+        }));
+
+    @BeforeAll
+    static void startServer() {
+        Browser.requireChromium();
+        server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", dev.parley.support.TestServer.DATA_DIR});
+        baseUrl = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        browsers.forEach(Browser::close);
+        browsers.clear();
+    }
+
+    @Test
+    void muteSilencesTheSenderForOthersAndShowsTheMutedIcon() {
+        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, "Alice", "Bob");
+        MeetingPage alice = pages.get(0), bob = pages.get(1);
+        MediaWindow live = bob.awaitTileMedia("Alice", "Alice's audio energy growing", WINDOW_MS, w -> w.audioEnergy() > AUDIBLE);
+        assertMutedIcon(bob, "Alice", false);
+        alice.awaitToggle("Mute microphone", false);
+
+        alice.click("Mute microphone");
+        alice.awaitToggle("Unmute microphone", true);
+        awaitMutedIcon(bob, "Alice", true);
+        MediaWindow muted = awaitSilence(bob, "Alice");
+
+        alice.click("Unmute microphone");
+        alice.awaitToggle("Mute microphone", false);
+        awaitMutedIcon(bob, "Alice", false);
+        MediaWindow unmuted = bob.awaitTileMedia("Alice", "Alice's audio energy growing again after unmute", WINDOW_MS,
+            w -> w.audioEnergy() > AUDIBLE);
+        System.out.printf("[mute] Alice's audio energy on Bob's page per %d ms: live %s, muted %s, unmuted %s%n",
+            WINDOW_MS, live, muted, unmuted);
+
+        // The same through Ctrl+D, in both directions.
+        alice.pressShortcut('d');
+        alice.awaitToggle("Unmute microphone", true);
+        awaitMutedIcon(bob, "Alice", true);
+        awaitSilence(bob, "Alice");
+        alice.pressShortcut('d');
+        alice.awaitToggle("Mute microphone", false);
+        awaitMutedIcon(bob, "Alice", false);
+        bob.awaitTileMedia("Alice", "audio energy again after a second Ctrl+D", WINDOW_MS, w -> w.audioEnergy() > AUDIBLE);
+
+        // Muting one person says nothing about the other.
+        assertMutedIcon(alice, "Bob", false);
+    }
+
+    @Test
+    void cameraOffShowsAvatarAndStopsVideoThenVideoReturns() {
+        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, name -> {
+            Browser browser = Browser.launch(name);
+            browser.recordCapturedTracks();
+            return browser;
+        }, "Alice", "Bob");
+        MeetingPage alice = pages.get(0), bob = pages.get(1);
+        MediaWindow on = bob.awaitTileMedia("Alice", "Alice's video flowing", WINDOW_MS,
+            w -> w.framesDecoded() > 10 && w.videoBytes() > 0);
+        assertThat(bob.tileClasses("Alice")).doesNotContain("no-video");
+        assertThat(bob.tileAvatar("Alice")).as("avatar on Alice's tile while her camera is on").isNull();
+        alice.awaitToggle("Turn off camera", false);
+
+        alice.click("Turn off camera");
+        alice.awaitToggle("Turn on camera", true);
+        bob.awaitTrue("Alice's tile to show the no-video placeholder", () -> bob.tileClasses("Alice").contains("no-video"));
+        bob.awaitTrue("the avatar \"A\" on Alice's tile", () -> "A".equals(bob.tileAvatar("Alice")));
+        MediaWindow off = bob.awaitTileMedia("Alice", "video bytes/s under 20% of the camera-on rate ("
+            + Math.round(on.videoBytesPerSecond()) + " B/s)", WINDOW_MS,
+            w -> w.videoBytesPerSecond() < 0.2 * on.videoBytesPerSecond());
+        // "Stop video" also releases the camera (its light goes out): no camera track is still live.
+        alice.awaitTrue("every camera track Alice captured to be stopped", () -> alice.browser().capturedTracks().stream()
+            .noneMatch(t -> t.source().equals("user") && t.kind().equals("video") && t.readyState().equals("live")));
+
+        alice.pressShortcut('e');
+        alice.awaitToggle("Turn off camera", false);
+        bob.awaitTrue("the placeholder to go from Alice's tile", () -> !bob.tileClasses("Alice").contains("no-video"));
+        assertThat(bob.tileAvatar("Alice")).as("avatar on Alice's tile after Ctrl+E").isNull();
+        MediaWindow back = bob.awaitTileMedia("Alice", "frames decoded and bytes back above half the camera-on rate",
+            WINDOW_MS, w -> w.framesDecoded() > 10 && w.videoBytesPerSecond() > 0.5 * on.videoBytesPerSecond());
+        System.out.printf("[camera] Alice's video on Bob's page per %d ms: on %s, off %s, back on %s%n", WINDOW_MS, on, off, back);
+        assertThat(alice.browser().capturedTracks().stream()
+            .filter(t -> t.source().equals("user") && t.kind().equals("video") && t.readyState().equals("live")))
+            .as("live camera tracks on Alice's page after turning it back on").hasSize(1);
+    }
+
+    @Test
+    void presentingSendsTheScreenAndTakesTheLargeTileThenCameraReturns() {
+        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers,
+            name -> Browser.launch(name, Browser.SCREEN_1280x720), "Alice", "Bob");
+        MeetingPage alice = pages.get(0), bob = pages.get(1);
+        bob.awaitTileMedia("Alice", "Alice's camera at 640 px wide", WINDOW_MS,
+            w -> w.frameWidth() == 640 && w.framesDecoded() > 0);
+        alice.awaitToggle("Present now", false);
+
+        alice.click("Present now");
+        alice.awaitToggle("Stop presenting", true);
+        MediaWindow screen = bob.awaitTileMedia("Alice", "Alice's screen at 1280 px wide", WINDOW_MS,
+            w -> w.frameWidth() == 1280 && w.framesDecoded() > 0);
+        bob.awaitTrue("Alice's tile marked presenting and in the large spot", () ->
+            bob.tileClasses("Alice").containsAll(List.of("presenting", "spotlight")));
+        assertThat(bob.tileClasses("Bob (you)")).doesNotContain("spotlight", "presenting");
+        assertThat(alice.tileClasses("Alice (you)")).as("presenter's own tile").contains("presenting");
+        bob.openPanel("Participants");
+        bob.awaitTrue("\"Presenting\" next to Alice in Bob's participants panel", () -> bob.people().stream()
+            .anyMatch(p -> p.name().equals("Alice") && p.states().contains("Presenting")));
+
+        alice.click("Stop presenting");
+        alice.awaitToggle("Present now", false);
+        MediaWindow camera = bob.awaitTileMedia("Alice", "Alice's camera back at 640 px wide", WINDOW_MS,
+            w -> w.frameWidth() == 640 && w.framesDecoded() > 0);
+        bob.awaitTrue("Alice's tile back in the grid", () -> {
+            var classes = bob.tileClasses("Alice");
+            return !classes.contains("presenting") && !classes.contains("spotlight");
+        });
+        bob.awaitTrue("\"Presenting\" gone from Bob's participants panel", () -> bob.people().stream()
+            .noneMatch(p -> p.states().contains("Presenting")));
+        System.out.printf("[screen] Alice on Bob's page: presenting %s, after stop %s%n", screen, camera);
+    }
+
+    // ---- helpers ----
+
+    /**
+     * Waits for a window with no audio energy from that tile, then requires the next window to be silent
+     * too: energy has stopped growing, rather than one quiet moment between two beeps.
+     */
+    private static MediaWindow awaitSilence(MeetingPage page, String tile) {
+        MediaWindow first = page.awaitTileMedia(tile, "no audio energy from " + tile + " while muted", WINDOW_MS,
+            w -> w.audioEnergy() < SILENT);
+        MediaWindow next = page.measureTile(tile, WINDOW_MS);
+        assertThat(next.audioEnergy()).as("%s: audio energy from %s in the window after a silent one %s; that window: %s",
+            page.label(), tile, first, next).isLessThan(SILENT);
+        return next;
+    }
+
+    private static void awaitMutedIcon(MeetingPage page, String tile, boolean shown) {
+        page.awaitTrue("the \"Microphone off\" icon " + (shown ? "shown" : "hidden") + " on " + tile + "'s tile",
+            () -> page.tileClasses(tile).contains("audio-off") == shown && page.tileShowsImage(tile, "Microphone off") == shown);
+    }
+
+    private static void assertMutedIcon(MeetingPage page, String tile, boolean shown) {
+        assertThat(page.tileClasses(tile).contains("audio-off")).as("%s: %s's tile has class audio-off", page.label(), tile)
+            .isEqualTo(shown);
+        assertThat(page.tileShowsImage(tile, "Microphone off")).as("%s: \"Microphone off\" visible on %s's tile", page.label(), tile)
+            .isEqualTo(shown);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.parley.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.Parley;
+import dev.parley.support.TestServer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/** Room passwords and the host's removal of a participant, in real Chromium, through the UI. */
+class ProtectedRoomIT {
+    private static Parley server;
+    private static String baseUrl;
+    private final List<Browser> browsers = new ArrayList<>();
+
+    @BeforeAll
+    static void startServer() {
+        Browser.requireChromium();
+        server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", TestServer.DATA_DIR});
+        baseUrl = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        browsers.forEach(Browser::close);
+        browsers.clear();
+    }
+
+    private MeetingPage page(String name) {
+        Browser browser = Browser.launch(name.toLowerCase());
+        browsers.add(browser);
+        return new MeetingPage(browser, baseUrl);
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedAndTheRightOneAdmits() {
+        MeetingPage host = page("Host").openLanding();
+        host.browser().driver().findElement(By.tagName("summary")).click();
+        host.textField("Meeting password").sendKeys("correct horse");
+        String room = host.createMeeting();
+        assertThat(room).doesNotContain("#host=");
+        host.awaitLocalPreview();
+        host.joinAs("Host");
+
+        MeetingPage guest = page("Guest").openRoom(room);
+        guest.awaitLocalPreview();
+        guest.enterName("Guest");
+        guest.click("Join now");
+        WebElement password = guest.textField("Meeting password");
+        guest.awaitTrue("the page asks for the password", () -> guest.browser().driver()
+                .findElement(By.id("join-error")).getText().contains("needs a password"));
+        password.sendKeys("battery staple");
+        guest.click("Join now");
+        guest.awaitTrue("the wrong password is refused", () -> guest.browser().driver()
+                .findElement(By.id("join-error")).getText().contains("not right"));
+        assertThat(host.remoteTileNames()).isEmpty();
+
+        password.clear();
+        password.sendKeys("correct horse");
+        guest.click("Join now");
+        guest.awaitJoined("Guest");
+        guest.awaitRemoteTiles("Host");
+        host.awaitRemoteTiles("Guest");
+        guest.browser().awaitRemoteMediaFlowing(1);
+    }
+
+    @Test
+    void theHostRemovesAParticipantEverywhere() {
+        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, "Hosting", "Alice", "Mallory");
+        MeetingPage host = pages.get(0);
+        MeetingPage alice = pages.get(1);
+        MeetingPage mallory = pages.get(2);
+
+        alice.openPanel("Participants");
+        assertThat(alice.browser().driver().findElements(By.cssSelector("[aria-label='Remove Mallory']"))).isEmpty();
+
+        host.openPanel("Participants");
+        host.click("Remove Mallory");
+
+        mallory.awaitTrue("Mallory sees that she was removed", () -> mallory.browser().driver()
+                .findElement(By.id("ended-title")).getText().contains("removed"));
+        host.awaitRemoteTiles("Alice");
+        alice.awaitRemoteTiles("Hosting");
+        assertThat(host.remoteTileNames()).containsExactly("Alice");
+        assertThat(alice.remoteTileNames()).containsExactly("Hosting");
+        host.browser().awaitRemoteMediaFlowing(1);
+    }
+}
