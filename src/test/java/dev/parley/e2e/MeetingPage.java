@@ -591,7 +591,7 @@ public final class MeetingPage {
     /** A text input or textarea whose accessible name is {@code name}. */
     public WebElement textField(String name) {
         String n = literal(name);
-        String fields = "(self::input[not(@type) or @type='text' or @type='search' or @type='url'] or self::textarea)";
+        String fields = "(self::input[not(@type) or @type='text' or @type='search' or @type='url' or @type='password'] or self::textarea)";
         String xpath = String.join(" | ",
             "//*[" + fields + "][@aria-label=" + n + "]",
             "//*[" + fields + "][@id = //label[normalize-space(.)=" + n + "]/@for]",
