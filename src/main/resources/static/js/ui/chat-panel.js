@@ -89,6 +89,9 @@ export class ChatPanel {
   #showBadge() {
     this.badge.hidden = this.unread === 0;
     this.badge.dataset.count = this.unread > 9 ? '9+' : String(this.unread);
+    // The badge is drawn for the eye; screen readers get the count as the Chat button's description.
+    const unread = document.getElementById('chat-unread');
+    if (unread) unread.textContent = this.unread ? `${this.unread} unread message${this.unread === 1 ? '' : 's'}` : '';
   }
 }
 
