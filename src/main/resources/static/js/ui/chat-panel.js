@@ -16,6 +16,8 @@ export class ChatPanel {
     this.badge = /** @type {HTMLElement} */ (document.getElementById('chat-badge'));
     this.isOpen = isOpen;
     this.unread = 0;
+    /** @type {Set<string>} messages on screen, by sender, time and text */
+    this.shown = new Set();
     this.time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
     const form = /** @type {HTMLFormElement} */ (document.getElementById('chat-form'));
     form.addEventListener('submit', (event) => {
@@ -37,6 +39,12 @@ export class ChatPanel {
 
   /** @param {ChatMessage} message @param {boolean} own */
   add(message, own) {
+    // History comes again at every (re)join; a message already shown is not shown twice.
+    const key = `${message.from}|${message.ts}|${message.text}`;
+    if (this.shown.has(key)) {
+      return;
+    }
+    this.shown.add(key);
     document.getElementById('chat-empty')?.remove();
     const item = document.createElement('article');
     item.className = own ? 'chat-message own' : 'chat-message';
@@ -66,13 +74,13 @@ export class ChatPanel {
   }
 
   /**
-   * Shows the room's recent history in place of what is there; sent at every (re)join, so a
-   * resumed page shows what it missed without duplicates. Nothing in it counts as unread.
+   * Adds the room's recent history, sent at every (re)join: a resumed page gets what it missed,
+   * without duplicates, and keeps what it had even if a restarted server remembers nothing.
+   * Nothing in it counts as unread.
    * @param {ChatMessage[]} messages @param {string|null} selfId
    */
   showHistory(messages, selfId) {
     const unread = this.unread;
-    this.log.querySelectorAll('.chat-message').forEach((item) => item.remove());
     messages.forEach((m) => this.add(m, m.from === selfId));
     this.unread = unread;
     this.#showBadge();

@@ -30,9 +30,12 @@ export class PeoplePanel {
     item.dataset.participant = id;
     const name = document.createElement('span');
     name.className = 'person-name';
-    name.textContent = (person.self ? `${person.name} (you)` : person.name) + (person.moderator ? ' · Host' : '');
+    name.textContent = person.self ? `${person.name} (you)` : person.name;
     const states = document.createElement('span');
     states.className = 'person-states';
+    if (person.moderator) {
+      states.append(badge('Host', null, 'Host'));
+    }
     if (person.hand) {
       states.append(badge('Hand raised', null, '✋'));
     }

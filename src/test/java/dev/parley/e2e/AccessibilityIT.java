@@ -28,7 +28,7 @@ import org.openqa.selenium.Dimension;
  * violation of impact "serious" or "critical" is allowed; every violation found is printed, with the
  * elements it concerns, so a failure says what to fix.
  */
-class AccessibilityIT {
+class AccessibilityIT extends BrowserTest {
 
     private static final String AXE_VERSION = "4.14.1";
     private static final Path AXE_DIR = Path.of("target", "axe-core");
@@ -45,38 +45,11 @@ class AccessibilityIT {
         }))), e => done('axe failed: ' + e));
         """;
 
-    private static Parley server;
-    private static String baseUrl;
     private static String axeSource;
 
-    private final List<Browser> browsers = new ArrayList<>();
-
-    @RegisterExtension
-    final AfterTestExecutionCallback diagnosticsOnFailure = context -> context.getExecutionException()
-        .ifPresent(e -> browsers.forEach(b -> {
-            b.dumpDiagnostics();
-            System.out.println("[" + b.label() + "] ui=" + new MeetingPage(b, baseUrl).uiState());
-        }));
-
     @BeforeAll
-    static void setUp() throws Exception {
-        Browser.requireChromium();
+    static void loadAxeOnce() throws Exception {
         axeSource = loadAxe();
-        server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", dev.parley.support.TestServer.DATA_DIR});
-        baseUrl = "http://127.0.0.1:" + server.port();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void closeBrowsers() {
-        browsers.forEach(Browser::close);
-        browsers.clear();
     }
 
     @Test

@@ -251,6 +251,17 @@ public final class Browser implements AutoCloseable {
         return peerConnections().stream().filter(pc -> pc.state().equals("connected")).count();
     }
 
+    /** How many RTCPeerConnections the current page has created since it loaded, closed ones included. */
+    public long createdPeerConnections() {
+        return num(driver.executeScript("return (window.__pcs || []).length")).longValue();
+    }
+
+    /** The connectionState of every RTCPeerConnection the current page created, closed ones included, oldest first. */
+    public List<String> peerConnectionStates() {
+        Object raw = driver.executeScript("return (window.__pcs || []).map(pc => pc.connectionState)");
+        return ((List<?>) raw).stream().map(String::valueOf).toList();
+    }
+
     /**
      * Waits until at least {@code expectedPeers} open connections are "connected" and, between two
      * samples {@value #SAMPLE_WINDOW_MS} ms apart, each decodes more video frames and gains audio energy.

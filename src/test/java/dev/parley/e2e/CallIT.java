@@ -25,39 +25,9 @@ import org.openqa.selenium.WebElement;
  * what each page's getStats() reports, and the UI only by accessible names (see MeetingPage).
  * Browsers run one scenario at a time and at most three at once: the build machine has two cores.
  */
-class CallIT {
+class CallIT extends BrowserTest {
 
     private static final Duration TILE_GONE_TIMEOUT = Duration.ofSeconds(10);
-
-    private static Parley server;
-    private static String baseUrl;
-
-    private final List<Browser> browsers = new ArrayList<>();
-
-    /** Runs before @AfterEach closes the browsers, so a failure still shows each page's state. */
-    @RegisterExtension
-    final AfterTestExecutionCallback diagnosticsOnFailure = context -> context.getExecutionException()
-        .ifPresent(e -> browsers.forEach(Browser::dumpDiagnostics));
-
-    @BeforeAll
-    static void startServer() {
-        Browser.requireChromium();
-        server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", dev.parley.support.TestServer.DATA_DIR});
-        baseUrl = "http://127.0.0.1:" + server.port();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void closeBrowsers() {
-        browsers.forEach(Browser::close);
-        browsers.clear();
-    }
 
     @Test
     void twoParticipantsSeeAndHearEachOther() {

@@ -26,41 +26,9 @@ import org.openqa.selenium.WebElement;
  * hostile input, safe links, the unread badge, the server's length and rate limits (errors reach the
  * sender only), and history for late joiners. Everything is read from the DOM by accessible names.
  */
-class ChatIT {
+class ChatIT extends BrowserTest {
 
     private static final String XSS = "<img src=x onerror=alert(1)>";
-
-    private static Parley server;
-    private static String baseUrl;
-
-    private final List<Browser> browsers = new ArrayList<>();
-
-    @RegisterExtension
-    final AfterTestExecutionCallback diagnosticsOnFailure = context -> context.getExecutionException()
-        .ifPresent(e -> browsers.forEach(b -> {
-            b.dumpDiagnostics();
-            System.out.println("[" + b.label() + "] ui=" + new MeetingPage(b, baseUrl).uiState());
-        }));
-
-    @BeforeAll
-    static void startServer() {
-        Browser.requireChromium();
-        server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", dev.parley.support.TestServer.DATA_DIR});
-        baseUrl = "http://127.0.0.1:" + server.port();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void closeBrowsers() {
-        browsers.forEach(Browser::close);
-        browsers.clear();
-    }
 
     @Test
     void messagesArriveWithNamesRenderAsTextAndLimitsReachOnlyTheSender() {

@@ -20,41 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * microphone state, raised hands, reactions and the meeting link, each seen from the other page.
  * Chat is in {@link ChatIT}; microphone, camera and screen share in {@link MediaControlsIT}.
  */
-class InCallIT {
+class InCallIT extends BrowserTest {
 
     private static final List<String> REACTIONS = List.of("👍", "❤️", "😂", "🎉", "👏", "😮");
-
-    private static Parley server;
-    private static String baseUrl;
-
-    private final List<Browser> browsers = new ArrayList<>();
-
-    @RegisterExtension
-    final AfterTestExecutionCallback diagnosticsOnFailure = context -> context.getExecutionException()
-        .ifPresent(e -> browsers.forEach(b -> {
-            b.dumpDiagnostics();
-            System.out.println("[" + b.label() + "] ui=" + new MeetingPage(b, baseUrl).uiState());
-        }));
-
-    @BeforeAll
-    static void startServer() {
-        Browser.requireChromium();
-        server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", dev.parley.support.TestServer.DATA_DIR});
-        baseUrl = "http://127.0.0.1:" + server.port();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void closeBrowsers() {
-        browsers.forEach(Browser::close);
-        browsers.clear();
-    }
 
     @Test
     void participantsPanelListsEveryoneWithLiveMicrophoneState() {
@@ -64,21 +32,21 @@ class InCallIT {
         alice.openPanel("Participants");
         alice.awaitTrue("heading \"Participants (2)\"", () -> "Participants (2)".equals(alice.heading("Participants")));
         alice.awaitTrue("both people, microphones on", () -> alice.people().equals(List.of(
-            new Person("Alice (you)", Set.of("Microphone on", "Camera on")),
+            new Person("Alice (you)", Set.of("Host", "Microphone on", "Camera on")),
             new Person("Bob", Set.of("Microphone on", "Camera on")))));
 
         bob.click("Mute microphone");
         bob.awaitToggle("Unmute microphone", true);
         // The open panel updates by itself.
         alice.awaitTrue("Bob's microphone shown off in Alice's open panel", () -> alice.people().equals(List.of(
-            new Person("Alice (you)", Set.of("Microphone on", "Camera on")),
+            new Person("Alice (you)", Set.of("Host", "Microphone on", "Camera on")),
             new Person("Bob", Set.of("Microphone off", "Camera on")))));
         assertThat(alice.ariaPressed("Participants")).isEqualTo("true");
 
         bob.openPanel("Participants");
         bob.awaitTrue("Bob's own panel", () -> bob.people().equals(List.of(
             new Person("Bob (you)", Set.of("Microphone off", "Camera on")),
-            new Person("Alice", Set.of("Microphone on", "Camera on")))));
+            new Person("Alice", Set.of("Host", "Microphone on", "Camera on")))));
 
         bob.click("Unmute microphone");
         bob.awaitToggle("Mute microphone", false);

@@ -19,45 +19,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * page's getStats() receives for that person's tile, and by what that tile shows. Each toggle is driven
  * by its accessible name (and by the Ctrl+D / Ctrl+E shortcuts), whose name and aria-pressed must follow.
  */
-class MediaControlsIT {
+class MediaControlsIT extends BrowserTest {
 
     /** Length of one measurement window; the fake microphone beeps several times in it. */
     private static final long WINDOW_MS = 2000;
     /** The fake microphone yields ~0.25 of totalAudioEnergy per second, so ~0.5 per window while unmuted. */
     private static final double SILENT = 0.01;
     private static final double AUDIBLE = 0.1;
-
-    private static Parley server;
-    private static String baseUrl;
-
-    private final List<Browser> browsers = new ArrayList<>();
-
-    @RegisterExtension
-    final AfterTestExecutionCallback diagnosticsOnFailure = context -> context.getExecutionException()
-        .ifPresent(e -> browsers.forEach(b -> {
-            b.dumpDiagnostics();
-            System.out.println("[" + b.label() + "] ui=" + new MeetingPage(b, baseUrl).uiState());
-        }));
-
-    @BeforeAll
-    static void startServer() {
-        Browser.requireChromium();
-        server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", dev.parley.support.TestServer.DATA_DIR});
-        baseUrl = "http://127.0.0.1:" + server.port();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void closeBrowsers() {
-        browsers.forEach(Browser::close);
-        browsers.clear();
-    }
 
     @Test
     void muteSilencesTheSenderForOthersAndShowsTheMutedIcon() {

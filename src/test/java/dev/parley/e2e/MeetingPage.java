@@ -369,6 +369,15 @@ public final class MeetingPage {
             tag)).longValue();
     }
 
+    /** Whether a displayed role=status element reads "Reconnecting…" (the page shows it while its signaling socket is down). */
+    public boolean reconnectingShown() {
+        return Boolean.TRUE.equals(browser.driver().executeScript("""
+            return Array.from(document.querySelectorAll('[role="status"]')).some(el =>
+              el.textContent.trim() === 'Reconnecting\u2026' && el.getClientRects().length > 0
+              && getComputedStyle(el).visibility !== 'hidden');
+            """));
+    }
+
     /**
      * The unread badge on the Chat button: the number it shows when visible, or null when hidden or empty.
      * The number is drawn by CSS from data-count, so the button's visible text stays its name; a badge

@@ -14,30 +14,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /** Room passwords and the host's removal of a participant, in real Chromium, through the UI. */
-class ProtectedRoomIT {
-    private static Parley server;
-    private static String baseUrl;
-    private final List<Browser> browsers = new ArrayList<>();
-
-    @BeforeAll
-    static void startServer() {
-        Browser.requireChromium();
-        server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", TestServer.DATA_DIR});
-        baseUrl = "http://127.0.0.1:" + server.port();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void closeBrowsers() {
-        browsers.forEach(Browser::close);
-        browsers.clear();
-    }
+class ProtectedRoomIT extends BrowserTest {
 
     private MeetingPage page(String name) {
         Browser browser = Browser.launch(name.toLowerCase());
