@@ -45,6 +45,11 @@ public final class Screenshots {
             ada.textField("Send a message").sendKeys("Welcome, <b>everyone</b> 👋\n");
             Thread.sleep(2500);
             shot(first, out.resolve("call-desktop.png"));
+            ada.button("Participants").click();
+            Thread.sleep(800);
+            shot(first, out.resolve("call-participants.png"));
+            ada.button("Chat").click();
+            Thread.sleep(500);
             first.driver().manage().window().setSize(new Dimension(390, 844));
             Thread.sleep(800);
             shot(first, out.resolve("call-phone-chat.png"));
