@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,7 @@ public final class Parley implements AutoCloseable {
 
     public static Parley start(ParleyConfig config) {
         Metrics metrics = new Metrics();
+        AtomicInteger boundPort = new AtomicInteger(config.http().port());
         RoomSettingsStore roomSettings = new RoomSettingsStore(config.dataDir(), MAX_STORED_ROOMS);
         RoomRegistry rooms = new RoomRegistry(config.signaling().chatHistorySize(), config.access().maxRooms());
         ResumeTokens tokens = new ResumeTokens(ServerSecret.load(config.dataDir()), InstantSource.system(),
@@ -94,7 +96,8 @@ public final class Parley implements AutoCloseable {
             javalin.jetty.host = config.http().host();
             javalin.jetty.port = config.http().port();
             if (config.tls().enabled()) {
-                TlsSetup.configure(javalin, config.tls(), config.http().host(), config.http().port(), config.dataDir());
+                TlsSetup.configure(javalin, config.tls(), config.http().host(), config.http().port(),
+                        boundPort::get, config.dataDir());
             }
             javalin.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MILLIS));
             javalin.jetty.modifyWebSocketServletFactory(ws -> {
@@ -113,6 +116,7 @@ public final class Parley implements AutoCloseable {
             peerjs.register(javalin);
         });
         app.start();
+        boundPort.set(app.port());
 
         ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("parley-heartbeats").daemon().factory());

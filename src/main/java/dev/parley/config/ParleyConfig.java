@@ -105,6 +105,10 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
         if (cert.isPresent() != key.isPresent()) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }
+        if (!turn.isEmpty() && turnSecret.isEmpty()) {
+            // Browsers would try TURN without credentials and fail silently; better to say so now.
+            throw new IllegalArgumentException("--turn-url needs --turn-secret (coturn's static-auth-secret)");
+        }
         if (relayOnly && turn.isEmpty()) {
             throw new IllegalArgumentException("--ice-relay-only needs at least one --turn-url");
         }

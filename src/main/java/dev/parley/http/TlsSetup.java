@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -41,7 +42,12 @@ public final class TlsSetup {
 
     private TlsSetup() {}
 
-    public static void configure(JavalinConfig javalin, TlsConfig tls, String host, int port, Path dataDir) {
+    /**
+     * @param httpsPort the port HTTPS actually listens on, read when a redirect is made (with
+     *                  {@code --port 0} it is known only once the server has started)
+     */
+    public static void configure(JavalinConfig javalin, TlsConfig tls, String host, int port, IntSupplier httpsPort,
+            Path dataDir) {
         KeyStore keyStore = tls.certificate().isPresent()
                 ? fromPem(tls.certificate().get(), tls.privateKey().orElseThrow())
                 : selfSigned(dataDir, host);
@@ -68,7 +74,7 @@ public final class TlsSetup {
             });
             javalin.routes.before(ctx -> {
                 if (!ctx.req().isSecure()) {
-                    String target = "https://" + ctx.req().getServerName() + ":" + port + ctx.path()
+                    String target = "https://" + ctx.req().getServerName() + ":" + httpsPort.getAsInt() + ctx.path()
                             + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
                     ctx.redirect(target, io.javalin.http.HttpStatus.PERMANENT_REDIRECT);
                     ctx.skipRemainingHandlers();

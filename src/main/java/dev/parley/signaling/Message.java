@@ -69,6 +69,7 @@ public sealed interface Message {
             String iceTransportPolicy) implements Message {}
 
     /** One entry of the browser's {@code RTCConfiguration.iceServers}; TURN entries carry credentials. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record IceServer(List<String> urls, String username, String credential) {}
 
     /** Server tells the room that someone arrived. */
