@@ -15,9 +15,13 @@ import java.time.InstantSource;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.http.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The pages and small HTTP endpoints: landing, room, health and room creation. */
 public final class WebRoutes {
+    private static final Logger log = LoggerFactory.getLogger(WebRoutes.class);
     private static final int MAX_PASSWORD_LENGTH = 128;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,6 +41,16 @@ public final class WebRoutes {
         config.routes.get("/healthz", ctx -> ctx.result("ok"));
         config.routes.post("/api/rooms", this::createRoom);
         config.routes.get("/r/{room}", this::roomPage);
+        // Jetty refuses malformed requests (say, a query that is not UTF-8) with an exception that
+        // carries its own status; it is the client's error, not the server's.
+        config.routes.exception(RuntimeException.class, (e, ctx) -> {
+            if (e instanceof HttpException http) {
+                ctx.status(http.getCode()).result("Bad request: " + http.getReason());
+            } else {
+                log.error("request {} {} failed", ctx.method(), ctx.path(), e);
+                ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).result("Internal server error");
+            }
+        });
         config.routes.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint")) {
                 ctx.html(pages.get("not-found.html"));

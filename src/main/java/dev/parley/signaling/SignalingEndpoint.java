@@ -48,6 +48,12 @@ public final class SignalingEndpoint {
                     service.receive(session, ctx.message());
                 }
             });
+            ws.onBinaryMessage(ctx -> {
+                Session session = ctx.attribute(SESSION);
+                if (session != null) {
+                    service.receiveBinary(session);
+                }
+            });
             ws.onClose(ctx -> {
                 Session session = ctx.attribute(SESSION);
                 if (session != null) {

@@ -94,6 +94,13 @@ public final class SignalingService {
         }
     }
 
+    /** Binary frames are not part of the protocol; the sender is told so and nothing else happens. */
+    public void receiveBinary(Session session) {
+        session.touch(clock.millis());
+        metrics.error(ErrorCode.BAD_JSON.wire());
+        reply(session, ErrorReply.of(ErrorCode.BAD_JSON, "binary frames are not part of the protocol; send JSON text"));
+    }
+
     /**
      * The socket closed. A close without a close frame (1006: the network or the page died) keeps
      * the participant until the heartbeat timeout, so a page that reconnects resumes without anyone

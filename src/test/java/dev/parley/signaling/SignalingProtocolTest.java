@@ -129,7 +129,11 @@ class SignalingProtocolTest {
                 join(a, ROOM, "Ada");
                 join(huge, ROOM, "Huge");
                 a.next("participant-joined");
-                huge.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(300_000) + "\"}");
+                try {
+                    huge.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(300_000) + "\"}");
+                } catch (java.util.concurrent.CompletionException e) {
+                    // The server may close before the client has finished writing the frame: that is the point.
+                }
                 assertThat(huge.awaitClose()).isEqualTo(1009);
                 assertThat(a.next("participant-left").path("reason").asText()).isEqualTo("closed");
                 a.send("{\"type\":\"ping\"}");
