@@ -20,6 +20,9 @@ import dev.parley.signaling.ResumeTokens;
 import dev.parley.signaling.SignalingEndpoint;
 import dev.parley.signaling.SignalingService;
 import io.javalin.Javalin;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.session.NullSessionCache;
+import org.eclipse.jetty.session.NullSessionDataStore;
 import io.javalin.http.staticfiles.Location;
 import java.time.InstantSource;
 import java.util.Arrays;
@@ -100,6 +103,14 @@ public final class Parley implements AutoCloseable {
                         boundPort::get, config.dataDir());
             }
             javalin.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MILLIS));
+            // Javalin's WebSocket upgrade creates an HTTP session that outlives the socket; Parley keeps
+            // no HTTP session state, so a null cache stops every connection ever opened from costing memory.
+            javalin.jetty.modifyServletContextHandler(handler -> {
+                SessionHandler sessions = handler.getSessionHandler();
+                NullSessionCache cache = new NullSessionCache(sessions);
+                cache.setSessionDataStore(new NullSessionDataStore());
+                sessions.setSessionCache(cache);
+            });
             javalin.jetty.modifyWebSocketServletFactory(ws -> {
                 // Frames up to 4x our limit reach the service and get a readable error; beyond, Jetty closes (1009).
                 ws.setMaxTextMessageSize(4L * config.signaling().maxFrameBytes());

@@ -2,15 +2,12 @@ package dev.parley.signaling;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parley.signaling.Message.ClientMessage;
@@ -28,29 +25,9 @@ public final class MessageCodec {
     private final ObjectMapper mapper = JsonMapper.builder()
             // Unknown fields are tolerated so that newer clients keep working with older servers.
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            // One frame is one JSON object; anything after it means the frame is not what it seems.
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            // A field given twice could mean different things to different readers.
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
-
-    {
-        // No silent conversions: "to": false is a wrong type, not the id "false"; version 1e-7 is not 0.
-        for (CoercionInputShape shape : new CoercionInputShape[] {
-                CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean}) {
-            mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
-        }
-        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
-        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
-        mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
-        mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
-        for (LogicalType type : new LogicalType[] {LogicalType.Boolean, LogicalType.Integer}) {
-            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
-                    .setAcceptBlankAsEmpty(false);
-        }
-    }
 
     /** Decodes any message of the protocol, whichever side may send it. */
     public Message decode(String text) throws ProtocolException {
@@ -71,9 +48,17 @@ public final class MessageCodec {
     /** Parses text into an object with a known string type, or refuses it. */
     private JsonNode parse(String text) throws ProtocolException {
         JsonNode tree;
-        try {
-            tree = mapper.readTree(text);
+        // One frame is one JSON value with no field given twice; anything after it, or a repeated
+        // field that two readers could take differently, makes the frame bad JSON.
+        try (JsonParser parser = mapper.getFactory().createParser(text)) {
+            parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            tree = mapper.readTree(parser);
+            if (tree != null && parser.nextToken() != null) {
+                throw new ProtocolException(ErrorCode.BAD_JSON, "text after the JSON object");
+            }
         } catch (JacksonException e) {
+            throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON");
+        } catch (java.io.IOException e) {
             throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON");
         }
         if (tree == null || tree.isMissingNode()) {
@@ -94,6 +79,7 @@ public final class MessageCodec {
     }
 
     private Message bind(JsonNode tree) throws ProtocolException {
+        FieldTypes.check(WIRE_CLASSES.get(tree.get("type").textValue()), tree);
         try {
             return mapper.treeToValue(tree, Message.class);
         } catch (JacksonException e) {

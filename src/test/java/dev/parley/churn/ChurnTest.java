@@ -32,9 +32,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * 10,000 join/leave cycles over real WebSockets: 20 clients share a handful of rooms, each joining,
- * sometimes chatting or signalling, and leaving, on a socket it replaces every few dozen cycles (now and
- * then by dropping the connection, so the heartbeat timeout has ghosts to clear). Afterwards the
- * registries are empty, and threads and heap are back where they were after a warm-up.
+ * sometimes chatting or signalling, and leaving, on a socket it replaces every one to three cycles (now
+ * and then by dropping the connection, so the heartbeat timeout has ghosts to clear). Afterwards the
+ * registries are empty, and threads and heap are back where they were after a warm-up. The heap margin is
+ * 8 MiB over some 5,000 sockets: tight enough to catch a leak of 2 KiB per connection, the size of the
+ * HTTP session Jetty kept for every WebSocket upgrade.
  */
 class ChurnTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,6 +45,7 @@ class ChurnTest {
     private static final int WARM_UP_CYCLES = 400;
     private static final int ROOMS = 6;
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final long HEAP_MARGIN = 8L << 20;
     private static final long SEED = Long.getLong("churn.seed", 10_000L);
 
     @Test
@@ -88,7 +91,8 @@ class ChurnTest {
         assertThat(stats.cycles.sum()).isEqualTo(CYCLES);
         assertThat(stats.problems).as("problems during churn").isEmpty();
         assertThat(threadsAfter).as("threads after churn (before: %d)", threadsBefore).isLessThanOrEqualTo(threadsBefore + 8);
-        assertThat(heapAfter).as("heap after churn (before: %d MiB)", heapBefore >> 20).isLessThan(heapBefore + (32L << 20));
+        assertThat(heapAfter).as("heap after churn over %d sockets (before: %d MiB)", stats.sockets.sum(), heapBefore >> 20)
+                .isLessThan(heapBefore + HEAP_MARGIN);
     }
 
     private static final class Stats {
@@ -164,7 +168,7 @@ class ChurnTest {
             socket = RawWebSocket.connect(ws, WAIT);
             stats.sockets.increment();
             // at most 4 messages a cycle: well inside the burst of 200 a socket starts with
-            cyclesLeftOnSocket = 10 + random.nextInt(36);
+            cyclesLeftOnSocket = random.nextInt(3);
         }
 
         private void cycle() throws IOException {
