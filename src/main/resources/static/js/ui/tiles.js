@@ -207,9 +207,14 @@ export class TileGrid {
     return tile;
   }
 
-  /** @param {Tile} tile @param {MediaStream|null} stream */
+  /**
+   * Keeps the element's stream while it carries the same track, so toggling the microphone or other
+   * state does not restart the picture. @param {Tile} tile @param {MediaStream|null} stream
+   */
   #showVideo(tile, stream) {
-    if (tile.video.srcObject !== stream) {
+    const current = /** @type {MediaStream|null} */ (tile.video.srcObject);
+    const same = current && stream ? current.getVideoTracks()[0] === stream.getVideoTracks()[0] : current === stream;
+    if (!same) {
       tile.video.srcObject = stream;
       stream && tile.video.play().catch(() => {});
     }
