@@ -18,7 +18,10 @@ import dev.parley.signaling.ErrorCode;
 import dev.parley.signaling.MessageCodec;
 import dev.parley.signaling.ResumeTokens;
 import dev.parley.signaling.SignalingEndpoint;
+import dev.parley.signaling.RoomMedia;
 import dev.parley.signaling.SignalingService;
+import dev.parley.sfu.SfuCoordinator;
+import java.util.Optional;
 import io.javalin.Javalin;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.session.NullSessionCache;
@@ -48,12 +51,15 @@ public final class Parley implements AutoCloseable {
     private final ScheduledExecutorService heartbeats;
     private final RoomRegistry rooms;
     private final SignalingService signaling;
+    private final Optional<SfuCoordinator> sfu;
 
-    private Parley(Javalin app, ScheduledExecutorService heartbeats, RoomRegistry rooms, SignalingService signaling) {
+    private Parley(Javalin app, ScheduledExecutorService heartbeats, RoomRegistry rooms, SignalingService signaling,
+            Optional<SfuCoordinator> sfu) {
         this.app = app;
         this.heartbeats = heartbeats;
         this.rooms = rooms;
         this.signaling = signaling;
+        this.sfu = sfu;
     }
 
     public static void main(String[] args) {
@@ -82,9 +88,16 @@ public final class Parley implements AutoCloseable {
                 config.signaling().resumeTokenLifetime());
         EndpointMetrics wsMetrics = metrics.endpoint("ws", Set.copyOf(MessageCodec.wireTypes()),
                 Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).collect(Collectors.toSet()));
+        ScheduledExecutorService heartbeats = Executors.newScheduledThreadPool(1,
+                Thread.ofPlatform().name("parley-heartbeats").daemon().factory());
+        Optional<SfuCoordinator> sfu = config.sfu().enabled()
+                ? Optional.of(new SfuCoordinator(config.sfu(), rooms, roomSettings, config.dataDir(),
+                        config.signaling().maxParticipants(), heartbeats))
+                : Optional.empty();
         SignalingService signaling =
                 new SignalingService(config.signaling(), rooms, InstantSource.system(), tokens, roomSettings,
-                        new IceServers(config.ice(), InstantSource.system()), wsMetrics);
+                        new IceServers(config.ice(), InstantSource.system()), wsMetrics,
+                        sfu.<RoomMedia>map(s -> s).orElse(RoomMedia.MESH));
         metrics.gauge("parley.connections", "open WebSockets", () -> signaling.sessions().size(), "endpoint", "ws");
         metrics.gauge("parley.rooms", "rooms with someone in them", rooms::roomCount);
         metrics.gauge("parley.participants", "participants in all rooms", rooms::participantCount);
@@ -129,8 +142,7 @@ public final class Parley implements AutoCloseable {
         app.start();
         boundPort.set(app.port());
 
-        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("parley-heartbeats").daemon().factory());
+        sfu.ifPresent(SfuCoordinator::start);
         long sweepMillis = Math.max(100, Math.min(1000, config.signaling().heartbeatTimeout().toMillis() / 4));
         heartbeats.scheduleAtFixedRate(() -> {
             try {
@@ -144,7 +156,7 @@ public final class Parley implements AutoCloseable {
         String shownHost = "0.0.0.0".equals(config.http().host()) ? "localhost" : config.http().host();
         log.info("Parley is ready: open {}://{}:{}/{}", config.tls().enabled() ? "https" : "http", shownHost, app.port(),
                 config.http().devMode() ? " (development mode: front end served from the source tree)" : "");
-        return new Parley(app, heartbeats, rooms, signaling);
+        return new Parley(app, heartbeats, rooms, signaling, sfu);
     }
 
     public int port() {
@@ -155,10 +167,16 @@ public final class Parley implements AutoCloseable {
         return rooms;
     }
 
+    /** The SFU coordinator, when {@code --sfu} or {@code --janus-url} is given. */
+    public Optional<SfuCoordinator> sfu() {
+        return sfu;
+    }
+
     @Override
     public void close() {
         heartbeats.shutdownNow();
         signaling.shutdown();
+        sfu.ifPresent(SfuCoordinator::close);
         try {
             app.stop();
         } catch (RuntimeException e) {

@@ -10,10 +10,11 @@ newMeeting.addEventListener('click', async () => {
   newMeeting.disabled = true;
   try {
     const password = /** @type {HTMLInputElement} */ (document.getElementById('new-password')).value;
+    const large = /** @type {HTMLInputElement} */ (document.getElementById('new-large')).checked;
     const response = await fetch('/api/rooms', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(password ? { password } : {}),
+      body: JSON.stringify({ ...(password ? { password } : {}), ...(large ? { large } : {}) }),
     });
     if (!response.ok) {
       throw new Error(`HTTP ${response.status}`);

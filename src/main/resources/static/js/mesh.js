@@ -72,6 +72,9 @@ export class PeerMesh {
 
   /** @param {string} from @param {SignalData} data */
   handleSignal(from, data) {
+    // Only an offer starts a connection: late candidates for one already closed (say, after a move
+    // to the SFU) must not open an empty one.
+    if (!this.peers.has(from) && data.description?.type !== 'offer') return;
     const peer = this.peers.get(from) ?? this.#create(from);
     peer.queue = peer.queue.then(() => this.#apply(peer, data)).catch((error) => {
       console.warn(`signal from ${from} failed`, error);

@@ -23,6 +23,12 @@ export const MessageType = Object.freeze({
   MODERATED: 'moderated',
   ROOM_STATE: 'room-state',
   MEETING_ENDED: 'meeting-ended',
+  MEDIA_MODE: 'media-mode',
+  SFU_PUBLISH: 'sfu-publish',
+  SFU_PUBLISHED: 'sfu-published',
+  SFU_OFFER: 'sfu-offer',
+  SFU_ANSWER: 'sfu-answer',
+  SFU_QUALITY: 'sfu-quality',
 });
 
 /** Reactions the server accepts. */
@@ -36,6 +42,9 @@ export const REACTIONS = Object.freeze(['👍', '❤️', '😂', '🎉', '👏'
  *            participants: ParticipantInfo[], heartbeatMs: number}} JoinedMessage
  * @typedef {{description?: RTCSessionDescriptionInit, candidate?: RTCIceCandidateInit}} SignalData
  * @typedef {{code: string, message: string}} ProtocolError
+ * @typedef {{mid: string, participant: string, kind: 'audio'|'video'}} SfuStream
+ * @typedef {{sdp: string, streams: SfuStream[], fresh: boolean}} SfuOffer
+ * @typedef {'mesh'|'sfu'} MediaMode
  */
 
 /** Builds the WebSocket URL of the signaling endpoint for a page location (ws on http, wss on https). */
@@ -96,6 +105,9 @@ export class SignalingClient {
     /** @type {(action: string, by: string) => void} */ this.onmoderated = () => {};
     /** @type {(locked: boolean) => void} */ this.onroomstate = () => {};
     /** @type {(by: string) => void} */ this.onmeetingended = () => {};
+    /** @type {(mode: MediaMode, reason: string|undefined) => void} */ this.onmediamode = () => {};
+    /** @type {(sdp: string) => void} */ this.onsfupublished = () => {};
+    /** @type {(offer: SfuOffer) => void} */ this.onsfuoffer = () => {};
   }
 
   /**
@@ -178,6 +190,21 @@ export class SignalingClient {
    */
   moderate(action, target) {
     this.send(target ? { type: MessageType.MODERATE, action, target } : { type: MessageType.MODERATE, action });
+  }
+
+  /** Offers what we send to the media server (a complete SDP, candidates included). @param {string} sdp */
+  sfuPublish(sdp) {
+    this.send({ type: MessageType.SFU_PUBLISH, sdp });
+  }
+
+  /** Answers the media server's offer of what we receive. @param {string} sdp */
+  sfuAnswer(sdp) {
+    this.send({ type: MessageType.SFU_ANSWER, sdp });
+  }
+
+  /** @param {string} participant @param {'high'|'low'} quality */
+  sfuQuality(participant, quality) {
+    this.send({ type: MessageType.SFU_QUALITY, participant, quality });
   }
 
   /** Asks again after a refusal such as `password-required`, on the same socket. */
@@ -280,6 +307,15 @@ export class SignalingClient {
         break;
       case MessageType.MEETING_ENDED:
         this.onmeetingended(message.by);
+        break;
+      case MessageType.MEDIA_MODE:
+        this.onmediamode(message.mode, message.reason);
+        break;
+      case MessageType.SFU_PUBLISHED:
+        this.onsfupublished(message.sdp);
+        break;
+      case MessageType.SFU_OFFER:
+        this.onsfuoffer({ sdp: message.sdp, streams: message.streams ?? [], fresh: !!message.fresh });
         break;
       case MessageType.PONG:
         break;

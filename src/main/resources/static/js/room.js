@@ -1,6 +1,7 @@
 // The meeting page: pre-join screen, then the call. Wires signaling, the peer mesh, local media and the UI.
 import { REACTIONS, SignalingClient, signalingUrl } from './protocol.js';
 import { PeerMesh } from './mesh.js';
+import { CallMode } from './sfu-mode.js';
 import { LocalMedia } from './local-media.js';
 import { ActiveSpeaker } from './speaker.js';
 import { randomName } from './names.js';
@@ -36,6 +37,8 @@ const everyone = new Map();
 let signaling = null;
 /** @type {PeerMesh|null} */
 let mesh = null;
+/** @type {CallMode|null} mesh or SFU, and the switch between them */
+let callMode = null;
 let myName = '';
 let inCall = false;
 /** Participants not yet seen again after a resume; dropped if they do not return in time. */
@@ -51,10 +54,20 @@ const settings = new SettingsDialog({
   onerror: toast,
 });
 const speaker = new ActiveSpeaker(
-  () => [...(mesh?.peers ?? new Map())].map(([id, peer]) => [id, peer.pc]),
+  () => callMode?.audioSources() ?? [],
   () => signaling?.id ?? null,
-  (id) => grid.setSpeaker(id),
+  (id) => {
+    grid.setSpeaker(id);
+    showLargeTiles();
+  },
 );
+grid.onlayout = showLargeTiles;
+
+/** In SFU mode, large tiles (pinned, presenting, speaking) get the high simulcast layer. */
+function showLargeTiles() {
+  const large = new Set([grid.spotlightId(), speaker.current].filter((id) => !!id));
+  callMode?.setLargeTiles(/** @type {Set<string>} */ (large));
+}
 
 fillIcons(document);
 setupPrejoin();
@@ -139,8 +152,14 @@ async function enterCall() {
       toast(`Couldn't connect to ${everyone.get(id)?.name ?? 'a participant'}. A firewall may block the call; a TURN server helps.`);
     },
   });
-  mesh.setLocalStream(media.outgoingStream());
-  media.sink = mesh;
+  const mode = new CallMode(client, mesh, {
+    showStream: (id, stream) => grid.setRemoteStream(id, stream),
+    others: () => [...everyone.keys()].filter((id) => id !== client.id),
+    notice: toast,
+  });
+  callMode = mode;
+  mode.setLocalStream(media.outgoingStream());
+  media.sink = mode;
 
   client.onjoined = (joined) => {
     if (!inCall) {
@@ -210,8 +229,10 @@ async function enterCall() {
 /** @param {SignalingClient} client @param {any} joined */
 function startCall(client, joined) {
   const m = /** @type {PeerMesh} */ (mesh);
+  const mode = /** @type {CallMode} */ (callMode);
   m.selfId = joined.id;
-  m.setIceConfiguration(joined.iceServers ?? [], joined.iceTransportPolicy ?? 'all');
+  mode.setIceConfiguration(joined.iceServers ?? [], joined.iceTransportPolicy ?? 'all');
+  mode.joined(joined.mode);
   rememberMeeting(roomId);
   // The pre-join screen goes away entirely, so its controls never shadow the call's.
   $('prejoin').remove();
@@ -221,7 +242,8 @@ function startCall(client, joined) {
   grid.setLocalPreview(media.previewStream(), media.state.screen);
   for (const p of joined.participants) {
     add(p.id, p, false);
-    m.connectTo(p.id);
+    // Through the SFU, nobody connects directly: the server's media-mode starts publishing.
+    if (!mode.isSfu) m.connectTo(p.id);
   }
   setupCallControls(client);
   setupModeration(client, {
@@ -244,8 +266,10 @@ function startCall(client, joined) {
  */
 function resumeCall(client, joined) {
   const m = /** @type {PeerMesh} */ (mesh);
+  const mode = /** @type {CallMode} */ (callMode);
   $('reconnecting').hidden = true;
-  m.setIceConfiguration(joined.iceServers ?? [], joined.iceTransportPolicy ?? 'all');
+  mode.setIceConfiguration(joined.iceServers ?? [], joined.iceTransportPolicy ?? 'all');
+  mode.joined(joined.mode);
   if (joined.id !== m.selfId) {
     for (const id of [...everyone.keys()]) dropParticipant(id);
     m.selfId = joined.id;
@@ -256,7 +280,7 @@ function resumeCall(client, joined) {
   const listed = new Set(joined.participants.map((/** @type {ParticipantInfo} */ p) => p.id));
   for (const p of joined.participants) {
     const peer = m.peers.get(p.id);
-    if (!peer || ['failed', 'closed'].includes(peer.pc.connectionState)) {
+    if (!mode.isSfu && (!peer || ['failed', 'closed'].includes(peer.pc.connectionState))) {
       m.remove(p.id);
       m.connectTo(p.id);
     }
@@ -277,6 +301,7 @@ function resumeCall(client, joined) {
 /** @param {string} id */
 function dropParticipant(id) {
   mesh?.remove(id);
+  callMode?.forget(id);
   grid.remove(id);
   everyone.delete(id);
   people.render(everyone);
@@ -341,6 +366,7 @@ function hangUp() {
   signaling?.leave();
   signaling = null;
   mesh?.closeAll();
+  callMode?.close();
   grid.clear();
   media.stopAll();
 }

@@ -9,7 +9,8 @@ const THRESHOLD = 0.01;
 
 export class ActiveSpeaker {
   /**
-   * @param {() => Iterable<[string, RTCPeerConnection]>} connections remote id → connection
+   * @param {() => Iterable<[string, RTCPeerConnection, string|null]>} connections remote id → the
+   *   connection that carries its audio, and the audio track's id when one connection carries several
    * @param {() => string|null} selfId
    * @param {(id: string|null) => void} onchange
    */
@@ -42,10 +43,13 @@ export class ActiveSpeaker {
       /** @type {Map<string, number>} */
       const levels = new Map();
       let sawLocal = false;
-      for (const [id, pc] of this.connections()) {
-        const stats = await pc.getStats();
+      /** @type {Map<RTCPeerConnection, RTCStatsReport>} one getStats per connection per poll */
+      const reports = new Map();
+      for (const [id, pc, trackId] of this.connections()) {
+        const stats = reports.get(pc) ?? await pc.getStats();
+        reports.set(pc, stats);
         stats.forEach((report) => {
-          if (report.type === 'inbound-rtp' && report.kind === 'audio') {
+          if (report.type === 'inbound-rtp' && report.kind === 'audio' && (!trackId || report.trackIdentifier === trackId)) {
             levels.set(id, this.#level(id, report));
           } else if (report.type === 'media-source' && report.kind === 'audio' && !sawLocal) {
             sawLocal = true;

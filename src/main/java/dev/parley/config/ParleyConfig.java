@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 
 /** The whole configuration, one part per concern, read from command-line flags and the environment. */
 public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessConfig access, IceConfig ice,
-        TlsConfig tls, PeerJsConfig peerjs, Path dataDir) {
+        TlsConfig tls, PeerJsConfig peerjs, SfuConfig sfu, Path dataDir) {
 
     /** Where Parley keeps what must survive a restart (its keys, protected rooms, its certificate). */
     static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -27,7 +27,9 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
     static final String USAGE = "--port N, --host H, --dev, --data-dir DIR, --heartbeat-interval MS, "
             + "--heartbeat-timeout MS, --allowed-origins LIST, --max-connections-per-ip N, --max-rooms N, "
             + "--stun-url URL, --turn-url URL, --turn-secret S, --turn-ttl SECONDS, --ice-relay-only, "
-            + "--tls, --tls-cert PEM, --tls-key PEM, --http-redirect-port N, " + PeerJsFlags.USAGE;
+            + "--tls, --tls-cert PEM, --tls-key PEM, --http-redirect-port N, --sfu, --janus-url URL, "
+            + "--janus-api-secret S, --janus-admin-key K, --janus-binary PATH, --janus-interface IF, "
+            + "--janus-rtp-ports MIN-MAX, --media-mode auto|mesh|sfu, --mesh-limit N, " + PeerJsFlags.USAGE;
 
     /**
      * Parses the flags in {@link #USAGE}; the environment gives defaults ({@code PORT}, {@code PARLEY_*})
@@ -59,6 +61,19 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
         Optional<Path> cert = Optional.ofNullable(env.get("PARLEY_TLS_CERT")).map(Path::of);
         Optional<Path> key = Optional.ofNullable(env.get("PARLEY_TLS_KEY")).map(Path::of);
         Optional<Integer> redirect = Optional.empty();
+        SfuConfig sfuDefaults = SfuConfig.disabled();
+        SfuConfig.Policy policy = env.containsKey("PARLEY_MEDIA_MODE") ? policy(env.get("PARLEY_MEDIA_MODE"), "PARLEY_MEDIA_MODE")
+                : sfuDefaults.policy();
+        int meshLimit = env.containsKey("PARLEY_MESH_LIMIT") ? parsePositive(env.get("PARLEY_MESH_LIMIT"), "PARLEY_MESH_LIMIT")
+                : sfuDefaults.meshLimit();
+        boolean launchJanus = "true".equalsIgnoreCase(env.get("PARLEY_SFU"));
+        Optional<java.net.URI> janusUrl = Optional.ofNullable(env.get("PARLEY_JANUS_URL")).filter(u -> !u.isEmpty())
+                .map(u -> janusUrl(u, "PARLEY_JANUS_URL"));
+        Optional<String> janusSecret = Optional.ofNullable(env.get("PARLEY_JANUS_API_SECRET"));
+        Optional<String> janusAdminKey = Optional.ofNullable(env.get("PARLEY_JANUS_ADMIN_KEY"));
+        String janusBinary = sfuDefaults.janusBinary();
+        Optional<String> janusInterface = Optional.empty();
+        int[] rtpPorts = {sfuDefaults.rtpPortMin(), sfuDefaults.rtpPortMax()};
         boolean stunFlagSeen = false;
         boolean turnFlagSeen = false;
         for (int i = 0; i < args.length; i++) {
@@ -91,6 +106,15 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
                 case "--tls-cert" -> cert = Optional.of(Path.of(value(args, ++i, flag)));
                 case "--tls-key" -> key = Optional.of(Path.of(value(args, ++i, flag)));
                 case "--http-redirect-port" -> redirect = Optional.of(parsePort(value(args, ++i, flag), flag));
+                case "--sfu" -> launchJanus = true;
+                case "--janus-url" -> janusUrl = Optional.of(janusUrl(value(args, ++i, flag), flag));
+                case "--janus-api-secret" -> janusSecret = Optional.of(value(args, ++i, flag));
+                case "--janus-admin-key" -> janusAdminKey = Optional.of(value(args, ++i, flag));
+                case "--janus-binary" -> janusBinary = value(args, ++i, flag);
+                case "--janus-interface" -> janusInterface = Optional.of(value(args, ++i, flag));
+                case "--janus-rtp-ports" -> rtpPorts = portRange(value(args, ++i, flag), flag);
+                case "--media-mode" -> policy = policy(value(args, ++i, flag), flag);
+                case "--mesh-limit" -> meshLimit = parsePositive(value(args, ++i, flag), flag);
                 default -> {
                     if (!peerjs.accepts(flag)) {
                         throw new IllegalArgumentException("unknown option " + flag + " (known: " + USAGE + ")");
@@ -112,6 +136,12 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
         if (relayOnly && turn.isEmpty()) {
             throw new IllegalArgumentException("--ice-relay-only needs at least one --turn-url");
         }
+        if (launchJanus && janusUrl.isPresent()) {
+            throw new IllegalArgumentException("--sfu starts Janus itself; --janus-url points at one already running: pick one");
+        }
+        if (policy == SfuConfig.Policy.SFU && !launchJanus && janusUrl.isEmpty()) {
+            throw new IllegalArgumentException("--media-mode sfu needs --sfu or --janus-url");
+        }
         Optional<Path> staticDir = Optional.empty();
         if (dev) {
             if (!Files.isDirectory(DEV_STATIC_DIR)) {
@@ -122,7 +152,43 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
         return new ParleyConfig(new HttpConfig(host, port, staticDir), signaling.withHeartbeat(interval, timeout),
                 new AccessConfig(origins, perIp, maxRooms),
                 new IceConfig(List.copyOf(stun), List.copyOf(turn), turnSecret, turnTtl, relayOnly),
-                new TlsConfig(tls || cert.isPresent(), cert, key, redirect), peerjs.build(), dataDir);
+                new TlsConfig(tls || cert.isPresent(), cert, key, redirect), peerjs.build(),
+                new SfuConfig(policy, meshLimit, launchJanus, janusUrl, janusSecret, janusAdminKey, janusBinary,
+                        janusInterface, rtpPorts[0], rtpPorts[1], sfuDefaults.keepalive()),
+                dataDir);
+    }
+
+    private static SfuConfig.Policy policy(String text, String what) {
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "auto" -> SfuConfig.Policy.AUTO;
+            case "mesh" -> SfuConfig.Policy.MESH;
+            case "sfu" -> SfuConfig.Policy.SFU;
+            default -> throw new IllegalArgumentException(what + " must be auto, mesh or sfu, got '" + text + "'");
+        };
+    }
+
+    private static java.net.URI janusUrl(String url, String what) {
+        if (!url.startsWith("ws://") && !url.startsWith("wss://")) {
+            throw new IllegalArgumentException(what + " must start with ws:// or wss://, got " + url);
+        }
+        try {
+            return java.net.URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + " is not a valid URL: " + url);
+        }
+    }
+
+    private static int[] portRange(String text, String what) {
+        String[] parts = text.split("-", 2);
+        if (parts.length != 2) {
+            throw new IllegalArgumentException(what + " must be MIN-MAX, got '" + text + "'");
+        }
+        int min = parsePort(parts[0], what);
+        int max = parsePort(parts[1], what);
+        if (min == 0 || max < min) {
+            throw new IllegalArgumentException(what + " must be MIN-MAX with 0 < MIN <= MAX, got '" + text + "'");
+        }
+        return new int[] {min, max};
     }
 
     /** A comma-separated list of origins such as {@code https://meet.example.org}. */

@@ -60,7 +60,8 @@ public final class WebRoutes {
 
     /**
      * Names a new room and makes its creator the moderator: the key comes back once, and only its
-     * hash is kept. An optional JSON body {@code {"password": "..."}} protects the room.
+     * hash is kept. An optional JSON body {@code {"password": "...", "large": true}} protects the room
+     * and makes it a large meeting (media through the SFU from the start, when one is configured).
      */
     private void createRoom(Context ctx) throws Exception {
         if (creations.size() > 10_000) {
@@ -71,6 +72,7 @@ public final class WebRoutes {
             return;
         }
         String password = null;
+        boolean large = false;
         if (!ctx.body().isBlank()) {
             JsonNode body;
             try {
@@ -85,13 +87,19 @@ public final class WebRoutes {
                 return;
             }
             password = given.isTextual() && !given.asText().isEmpty() ? given.asText() : null;
+            JsonNode largeField = body.path("large");
+            if (!largeField.isMissingNode() && !largeField.isNull() && !largeField.isBoolean()) {
+                ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "large must be true or false"));
+                return;
+            }
+            large = largeField.asBoolean(false);
         }
         String id = RoomId.random();
         String moderatorKey = PasswordHasher.randomSecret();
         settings.put(id, new RoomSettings(password == null ? null : PasswordHasher.hash(password),
-                PasswordHasher.hash(moderatorKey), false, Set.of(), clock.millis()));
+                PasswordHasher.hash(moderatorKey), false, Set.of(), clock.millis(), large));
         ctx.status(HttpStatus.CREATED).json(Map.of("id", id, "url", "/r/" + id, "moderatorKey", moderatorKey,
-                "password", password != null));
+                "password", password != null, "large", large));
     }
 
     private void roomPage(Context ctx) {

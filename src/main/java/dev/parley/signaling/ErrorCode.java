@@ -22,6 +22,8 @@ public enum ErrorCode {
     ROOM_LOCKED("room-locked"),
     REMOVED("removed"),
     NOT_MODERATOR("not-moderator"),
+    NOT_SFU("not-sfu"),
+    SFU_FAILED("sfu-failed"),
     INTERNAL("internal");
 
     private final String wire;

@@ -31,6 +31,12 @@ import java.util.List;
     @JsonSubTypes.Type(value = Message.Moderated.class, name = "moderated"),
     @JsonSubTypes.Type(value = Message.RoomState.class, name = "room-state"),
     @JsonSubTypes.Type(value = Message.MeetingEnded.class, name = "meeting-ended"),
+    @JsonSubTypes.Type(value = Message.MediaMode.class, name = "media-mode"),
+    @JsonSubTypes.Type(value = Message.SfuPublish.class, name = "sfu-publish"),
+    @JsonSubTypes.Type(value = Message.SfuPublished.class, name = "sfu-published"),
+    @JsonSubTypes.Type(value = Message.SfuOffer.class, name = "sfu-offer"),
+    @JsonSubTypes.Type(value = Message.SfuAnswer.class, name = "sfu-answer"),
+    @JsonSubTypes.Type(value = Message.SfuQuality.class, name = "sfu-quality"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Message {
@@ -40,7 +46,12 @@ public sealed interface Message {
 
     /** Messages a client is allowed to send. */
     sealed interface ClientMessage extends Message
-            permits Join, Signal, Ping, Leave, MediaState, Chat, Hand, Reaction, Moderate {}
+            permits Join, Signal, Ping, Leave, MediaState, Chat, Hand, Reaction, Moderate, SfuPublish, SfuAnswer,
+                    SfuQuality {}
+
+    /** How a room carries media: peer to peer ({@code mesh}) or through the media server ({@code sfu}). */
+    String MESH = "mesh";
+    String SFU = "sfu";
 
     /** A participant as others see it, with what they share. */
     record ParticipantInfo(String id, String name, boolean audio, boolean video, boolean screen, boolean hand,
@@ -62,11 +73,13 @@ public sealed interface Message {
     /**
      * Server admits the client: its own id, everyone already present, how often to ping, a single-use
      * token to resume with after a lost connection, whether this join resumed an earlier one, and the
-     * ICE configuration (STUN/TURN servers with fresh credentials, transport policy) to call with.
+     * ICE configuration (STUN/TURN servers with fresh credentials, transport policy) to call with, and
+     * the room's media mode: {@code mesh} (offer to everyone listed) or {@code sfu} (publish and wait
+     * for {@code sfu-offer}).
      */
     record Joined(int version, String id, String room, List<ParticipantInfo> participants, long heartbeatMs,
             String resumeToken, boolean resumed, boolean moderator, boolean locked, List<IceServer> iceServers,
-            String iceTransportPolicy) implements Message {}
+            String iceTransportPolicy, String mode) implements Message {}
 
     /** One entry of the browser's {@code RTCConfiguration.iceServers}; TURN entries carry credentials. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -125,6 +138,36 @@ public sealed interface Message {
 
     /** A moderator ended the meeting for everyone; the server then closes every socket of the room. */
     record MeetingEnded(String by) implements Message {}
+
+    /**
+     * The room's media mode changed, or this participant must (re)publish: {@code sfu} means publish with
+     * {@code sfu-publish} and keep the mesh connections until the media server's streams flow; {@code mesh}
+     * means the media server is gone and peers connect directly again. {@code reason} is for people.
+     */
+    record MediaMode(String mode, String reason) implements Message {}
+
+    /** Client offers what it sends to the media server: a complete SDP offer (ICE gathered, no trickle). */
+    record SfuPublish(String sdp) implements ClientMessage {}
+
+    /** The media server's SDP answer to {@code sfu-publish}. */
+    record SfuPublished(String sdp) implements Message {}
+
+    /**
+     * The media server offers what this participant receives, with the participant behind each
+     * {@code mid}. {@code fresh} means a new receiving connection: drop any earlier one.
+     */
+    record SfuOffer(String sdp, List<SfuStream> streams, boolean fresh) implements Message {}
+
+    /** One received stream: the transceiver {@code mid}, whose it is, and {@code audio} or {@code video}. */
+    record SfuStream(String mid, String participant, String kind) {}
+
+    /** Client answers an {@code sfu-offer}: a complete SDP answer. */
+    record SfuAnswer(String sdp) implements ClientMessage {}
+
+    /**
+     * Client asks for a participant's video in {@code high} quality (a large tile) or {@code low} (a grid tile).
+     */
+    record SfuQuality(String participant, String quality) implements ClientMessage {}
 
     /** Something the client sent was refused; {@code code} is stable, {@code message} is for people. */
     record ErrorReply(String code, String message) implements Message {

@@ -13,7 +13,13 @@ import dev.parley.signaling.Message.MediaState;
 import dev.parley.signaling.Message.Moderate;
 import dev.parley.signaling.Message.Ping;
 import dev.parley.signaling.Message.Reaction;
+import dev.parley.signaling.Message.SfuAnswer;
+import dev.parley.signaling.Message.SfuPublish;
+import dev.parley.signaling.Message.SfuQuality;
 import dev.parley.signaling.Message.Signal;
+import dev.parley.signaling.handler.SfuAnswerHandler;
+import dev.parley.signaling.handler.SfuPublishHandler;
+import dev.parley.signaling.handler.SfuQualityHandler;
 import dev.parley.signaling.handler.ChatBudget;
 import dev.parley.signaling.handler.ChatHandler;
 import dev.parley.signaling.handler.HandHandler;
@@ -40,13 +46,16 @@ public final class MessageRouter {
     private final MessageHandler<Hand> hand;
     private final MessageHandler<Reaction> reaction;
     private final MessageHandler<Moderate> moderate;
+    private final MessageHandler<SfuPublish> sfuPublish;
+    private final MessageHandler<SfuAnswer> sfuAnswer;
+    private final MessageHandler<SfuQuality> sfuQuality;
 
     public MessageRouter(RoomRegistry rooms, MessageCodec codec, SignalingConfig config, Presence presence,
-            InstantSource clock, ResumeTokens tokens, RoomSettingsStore settings, IceServers ice) {
+            InstantSource clock, ResumeTokens tokens, RoomSettingsStore settings, IceServers ice, RoomMedia media) {
         RoomAnnouncer announcer = new RoomAnnouncer(rooms, codec);
         ChatBudget budget = new ChatBudget(clock);
         this.join = new JoinHandler(rooms, codec, config, presence, tokens, new RoomGate(settings, clock), settings,
-                ice);
+                ice, media);
         this.signal = new SignalHandler(rooms, codec);
         this.ping = new PingHandler(codec);
         this.leave = new LeaveHandler(presence);
@@ -55,6 +64,9 @@ public final class MessageRouter {
         this.hand = new HandHandler(announcer);
         this.reaction = new ReactionHandler(announcer, budget);
         this.moderate = new ModerateHandler(announcer, presence, settings);
+        this.sfuPublish = new SfuPublishHandler(media);
+        this.sfuAnswer = new SfuAnswerHandler(media);
+        this.sfuQuality = new SfuQualityHandler(media);
     }
 
     public void route(Session session, ClientMessage message) throws ProtocolException {
@@ -68,6 +80,9 @@ public final class MessageRouter {
             case Hand m -> hand.handle(session, m);
             case Reaction m -> reaction.handle(session, m);
             case Moderate m -> moderate.handle(session, m);
+            case SfuPublish m -> sfuPublish.handle(session, m);
+            case SfuAnswer m -> sfuAnswer.handle(session, m);
+            case SfuQuality m -> sfuQuality.handle(session, m);
         }
     }
 }

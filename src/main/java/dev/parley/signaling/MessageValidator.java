@@ -11,6 +11,9 @@ import dev.parley.signaling.Message.MediaState;
 import dev.parley.signaling.Message.Moderate;
 import dev.parley.signaling.Message.Ping;
 import dev.parley.signaling.Message.Reaction;
+import dev.parley.signaling.Message.SfuAnswer;
+import dev.parley.signaling.Message.SfuPublish;
+import dev.parley.signaling.Message.SfuQuality;
 import dev.parley.signaling.Message.Signal;
 import java.util.List;
 
@@ -43,7 +46,28 @@ public final class MessageValidator {
             case Hand hand -> validateHand(hand);
             case Reaction reaction -> validateReaction(reaction);
             case Moderate moderate -> validateModerate(moderate);
+            case SfuPublish publish -> new SfuPublish(sdp(publish.sdp(), "sfu-publish"));
+            case SfuAnswer answer -> new SfuAnswer(sdp(answer.sdp(), "sfu-answer"));
+            case SfuQuality quality -> validateQuality(quality);
         };
+    }
+
+    /** Only the shape is checked here; the media server parses the rest and its refusal comes back as sfu-failed. */
+    private static String sdp(String sdp, String type) throws ProtocolException {
+        if (sdp == null || !sdp.startsWith("v=0")) {
+            throw invalid(type + " needs 'sdp', a session description starting with v=0");
+        }
+        return sdp;
+    }
+
+    private static SfuQuality validateQuality(SfuQuality quality) throws ProtocolException {
+        if (quality.participant() == null || quality.participant().isBlank()) {
+            throw invalid("sfu-quality needs 'participant', a participant id");
+        }
+        if (!"high".equals(quality.quality()) && !"low".equals(quality.quality())) {
+            throw invalid("sfu-quality needs 'quality': high or low");
+        }
+        return quality;
     }
 
     private static Moderate validateModerate(Moderate moderate) throws ProtocolException {

@@ -13,11 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Presence {
     private final RoomRegistry rooms;
     private final MessageCodec codec;
+    private final RoomMedia media;
     private final Map<String, Session> byParticipant = new ConcurrentHashMap<>();
 
     public Presence(RoomRegistry rooms, MessageCodec codec) {
+        this(rooms, codec, RoomMedia.MESH);
+    }
+
+    public Presence(RoomRegistry rooms, MessageCodec codec, RoomMedia media) {
         this.rooms = rooms;
         this.codec = codec;
+        this.media = media;
     }
 
     /** Records that a session now speaks for a participant. */
@@ -43,9 +49,11 @@ public final class Presence {
     public void depart(Session session, String reason) {
         session.release().ifPresent(m -> {
             byParticipant.remove(m.participantId(), session);
-            rooms.leave(m.roomId(), m.participantId()).ifPresent(gone ->
-                    rooms.find(m.roomId()).ifPresent(room ->
-                            room.broadcast(codec.encode(new ParticipantLeft(gone.id(), reason)), gone.id())));
+            rooms.leave(m.roomId(), m.participantId()).ifPresent(gone -> {
+                rooms.find(m.roomId()).ifPresent(room ->
+                        room.broadcast(codec.encode(new ParticipantLeft(gone.id(), reason)), gone.id()));
+                media.departed(m.roomId(), gone.id());
+            });
         });
     }
 }

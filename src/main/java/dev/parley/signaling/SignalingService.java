@@ -45,12 +45,17 @@ public final class SignalingService {
 
     public SignalingService(SignalingConfig config, RoomRegistry rooms, InstantSource clock, ResumeTokens tokens,
             RoomSettingsStore settings, IceServers ice, EndpointMetrics metrics) {
+        this(config, rooms, clock, tokens, settings, ice, metrics, RoomMedia.MESH);
+    }
+
+    public SignalingService(SignalingConfig config, RoomRegistry rooms, InstantSource clock, ResumeTokens tokens,
+            RoomSettingsStore settings, IceServers ice, EndpointMetrics metrics, RoomMedia media) {
         this.metrics = metrics;
         this.config = config;
         this.clock = clock;
         this.validator = new MessageValidator(config);
-        this.presence = new Presence(rooms, codec);
-        this.router = new MessageRouter(rooms, codec, config, presence, clock, tokens, settings, ice);
+        this.presence = new Presence(rooms, codec, media);
+        this.router = new MessageRouter(rooms, codec, config, presence, clock, tokens, settings, ice, media);
     }
 
     public Session open(String connectionId, Session.Transport transport) {

@@ -21,6 +21,13 @@ export class TileGrid {
     this.localId = null;
     /** Called with the output device for every remote audio element (setSinkId). */
     this.sinkId = '';
+    /** Called after every re-layout (someone pinned, presenting, arriving or leaving). */
+    this.onlayout = () => {};
+  }
+
+  /** The participant in the large spot, if any. */
+  spotlightId() {
+    return this.tiles.size > 1 ? this.#spotlight() : null;
   }
 
   /** The local participant's tile: mirrored like a mirror, and muted so you do not hear yourself. */
@@ -257,5 +264,6 @@ export class TileGrid {
     this.container.style.setProperty('--rows-tall', String(side));
     this.container.style.setProperty('--strip', String(count));
     this.container.dataset.count = String(this.tiles.size);
+    this.onlayout();
   }
 }

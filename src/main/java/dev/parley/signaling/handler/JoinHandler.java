@@ -24,6 +24,7 @@ import dev.parley.signaling.Presence;
 import dev.parley.signaling.ProtocolException;
 import dev.parley.signaling.ResumeTokens;
 import dev.parley.signaling.ResumeTokens.Claim;
+import dev.parley.signaling.RoomMedia;
 import dev.parley.signaling.Session;
 import java.util.List;
 import java.util.Optional;
@@ -43,9 +44,16 @@ public final class JoinHandler implements MessageHandler<Join> {
     private final RoomGate gate;
     private final RoomSettingsStore settings;
     private final IceServers ice;
+    private final RoomMedia media;
 
     public JoinHandler(RoomRegistry rooms, MessageCodec codec, SignalingConfig config, Presence presence,
             ResumeTokens tokens, RoomGate gate, RoomSettingsStore settings, IceServers ice) {
+        this(rooms, codec, config, presence, tokens, gate, settings, ice, RoomMedia.MESH);
+    }
+
+    public JoinHandler(RoomRegistry rooms, MessageCodec codec, SignalingConfig config, Presence presence,
+            ResumeTokens tokens, RoomGate gate, RoomSettingsStore settings, IceServers ice, RoomMedia media) {
+        this.media = media;
         this.ice = ice;
         this.gate = gate;
         this.settings = settings;
@@ -85,7 +93,8 @@ public final class JoinHandler implements MessageHandler<Join> {
                 ParticipantState.INITIAL.withMedia(join.audio(), join.video(), false), moderator);
         try {
             rooms.join(join.room(), me, config.maxParticipants(), admission -> {
-                welcome(session, admission.room(), me, admission.present(), resumed);
+                String mode = media.admitted(admission.room(), me, join.password());
+                welcome(session, admission.room(), me, admission.present(), resumed, mode);
                 admission.room().broadcast(codec.encode(new ParticipantJoined(info(me))), me.id());
             });
         } catch (RoomFullException e) {
@@ -98,7 +107,7 @@ public final class JoinHandler implements MessageHandler<Join> {
         Optional<Session> previous = presence.sessionOf(id);
         boolean moved = room.rebind(id, session.transport(), (me, others) -> {
             previous.ifPresent(presence::detach);
-            welcome(session, room, me, others, true);
+            welcome(session, room, me, others, true, media.modeOf(room.id()));
         });
         if (moved) {
             previous.ifPresent(old -> {
@@ -109,7 +118,8 @@ public final class JoinHandler implements MessageHandler<Join> {
         return moved;
     }
 
-    private void welcome(Session session, Room room, Participant me, List<Participant> others, boolean resumed) {
+    private void welcome(Session session, Room room, Participant me, List<Participant> others, boolean resumed,
+            String mode) {
         String id = me.id();
         presence.bind(session, new Session.Membership(room.id(), id));
         List<ParticipantInfo> present = others.stream().map(JoinHandler::info).toList();
@@ -117,7 +127,7 @@ public final class JoinHandler implements MessageHandler<Join> {
         session.transport().send(codec.encode(new Joined(Message.VERSION, id, room.id(), present,
                 config.heartbeatInterval().toMillis(), tokens.issue(id, room.id()), resumed, me.moderator(), locked,
                 ice.forParticipant(id).stream().map(s -> new IceServer(s.urls(), s.username(), s.credential())).toList(),
-                ice.transportPolicy())));
+                ice.transportPolicy(), mode)));
         List<Chat> history = room.chat().snapshot().stream().map(ChatHandler::toMessage).toList();
         session.transport().send(codec.encode(new ChatHistory(history)));
     }

@@ -1,0 +1,156 @@
+package dev.parley.sfu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.janus.JanusConnection;
+import dev.parley.signaling.Message;
+import dev.parley.signaling.Message.SfuOffer;
+import dev.parley.signaling.Message.SfuStream;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What each member receives: one subscriber handle per member, subscribed to every other publisher.
+ * Janus offers, the browser answers (through Parley), Janus starts; one step at a time per member.
+ * Janus's unsolicited events are matched to members here, and its repeats are ignored.
+ */
+final class SfuReceiving {
+    private static final Logger log = LoggerFactory.getLogger(SfuReceiving.class);
+    /** How long a browser has to answer an offer before the round is abandoned (the next change retries). */
+    private static final long ANSWER_TIMEOUT_SECONDS = 20;
+
+    interface Sender {
+        void send(String roomId, String participantId, Message message);
+    }
+
+    private final Sender sender;
+    private final Supplier<SfuCoordinator.Janus> janus;
+
+    SfuReceiving(Sender sender, Supplier<SfuCoordinator.Janus> janus) {
+        this.sender = sender;
+        this.janus = janus;
+    }
+
+    /** Subscribes a member to every publisher it does not receive yet (none but itself: nothing to do). */
+    void subscribeAll(SfuRoom room, SfuMember member) {
+        member.receiving.then(() -> member.ready.thenCompose(ignored -> {
+            Set<String> wanted = new TreeSet<>(room.publishers);
+            wanted.remove(member.participantId);
+            wanted.removeAll(member.subscribedFeeds());
+            if (member.gone || wanted.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            JanusConnection c = connection();
+            boolean fresh = member.subscriberHandle == 0;
+            log.debug("room {}: {} subscribes to {}{}", room.id, member.participantId, wanted, fresh ? " (new handle)" : "");
+            CompletableFuture<JsonNode> reply = fresh
+                    ? c.attach(member.session, JanusRequests.PLUGIN).thenCompose(handle -> {
+                        member.subscriberHandle = handle;
+                        return c.message(member.session, handle,
+                                JanusRequests.joinAsSubscriber(room.id, room.pin, member.privateId, wanted), null);
+                    })
+                    : c.message(member.session, member.subscriberHandle, JanusRequests.subscribe(wanted), null);
+            return reply.handle((r, error) -> {
+                if (error != null && fresh) {
+                    // The handle never joined; a later attempt starts over with a new one.
+                    long handle = member.subscriberHandle;
+                    member.subscriberHandle = 0;
+                    if (handle != 0) {
+                        c.detach(member.session, handle);
+                    }
+                }
+                return error == null ? negotiate(room, member, r, fresh) : CompletableFuture.<Void>failedFuture(error);
+            }).thenCompose(step -> step);
+        })).exceptionally(error -> {
+            log.warn("room {}: subscribing {} failed: {}", room.id, member.participantId, error.getMessage());
+            return null;
+        });
+    }
+
+    /** Asks for the high or low simulcast layer of one participant's video. */
+    void setQuality(SfuMember member, String feed, boolean high) {
+        member.wantHigh(feed, high);
+        member.receiving.then(() -> applyLayers(member)).exceptionally(error -> null);
+    }
+
+    /** An event Janus sent on its own: a subscriber's new offer (someone left), or news about publishers. */
+    void event(Collection<SfuRoom> rooms, JsonNode message) {
+        long handle = message.path("sender").asLong();
+        JsonNode data = JanusRequests.data(message);
+        for (SfuRoom room : rooms) {
+            for (SfuMember member : room.members.values()) {
+                if (handle == member.subscriberHandle && member.subscriberHandle != 0) {
+                    String sdp = JanusRequests.sdp(message);
+                    if (sdp != null) {
+                        member.receiving.then(() -> negotiate(room, member, message, false)).exceptionally(error -> null);
+                    }
+                    return;
+                }
+                if (handle == member.publisherHandle && member.publisherHandle != 0) {
+                    publisherEvent(room, member, data);
+                    return;
+                }
+            }
+        }
+    }
+
+    private void publisherEvent(SfuRoom room, SfuMember member, JsonNode data) {
+        for (String kind : List.of("unpublished", "leaving")) {
+            JsonNode who = data.get(kind);
+            if (who != null && !who.isNull() && !"ok".equals(who.asText())) {
+                // Each member's handle hears the same news; act once per publisher and kind.
+                if (room.seenEvents.add(who.asText() + "/" + kind)) {
+                    log.debug("room {}: {} {}", room.id, who.asText(), kind);
+                    room.publishers.remove(who.asText());
+                }
+            }
+        }
+    }
+
+    /** Sends Janus's offer to the browser, waits for its answer, and starts the streams. */
+    private CompletableFuture<Void> negotiate(SfuRoom room, SfuMember member, JsonNode reply, boolean fresh) {
+        String offer = JanusRequests.sdp(reply);
+        List<SfuMember.Stream> streams = JanusRequests.streams(reply);
+        if (!streams.isEmpty() || offer != null) {
+            member.setStreams(streams);
+        }
+        if (offer == null || member.gone) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<String> answer = member.awaitAnswer();
+        log.debug("room {}: offering {} streams to {}", room.id, streams.size(), member.participantId);
+        sender.send(room.id, member.participantId, new SfuOffer(offer,
+                streams.stream().map(s -> new SfuStream(s.mid(), s.feed(), s.kind())).toList(), fresh));
+        JanusConnection c = connection();
+        return answer.orTimeout(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .thenCompose(sdp -> c.message(member.session, member.subscriberHandle, JanusRequests.start(),
+                        JanusRequests.jsep("answer", sdp)))
+                .thenCompose(started -> {
+                    log.debug("room {}: {} receives {} streams", room.id, member.participantId, streams.size());
+                    return applyLayers(member);
+                });
+    }
+
+    private CompletableFuture<Void> applyLayers(SfuMember member) {
+        List<SfuMember.Stream> video = member.videoStreams();
+        if (video.isEmpty() || member.subscriberHandle == 0 || member.gone) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return connection().message(member.session, member.subscriberHandle,
+                JanusRequests.layers(video, member::wantsHigh), null).thenApply(ignored -> null);
+    }
+
+    private JanusConnection connection() {
+        SfuCoordinator.Janus j = janus.get();
+        if (j == null) {
+            throw new IllegalStateException("Janus is not connected");
+        }
+        return j.connection();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.parley.signaling.handler;
+
+import dev.parley.signaling.Message.SfuQuality;
+import dev.parley.signaling.ProtocolException;
+import dev.parley.signaling.RoomMedia;
+import dev.parley.signaling.Session;
+
+/** Picks the simulcast layer a participant receives of someone's video: high for large tiles, low for the grid. */
+public final class SfuQualityHandler implements MessageHandler<SfuQuality> {
+    private final RoomMedia media;
+
+    public SfuQualityHandler(RoomMedia media) {
+        this.media = media;
+    }
+
+    @Override
+    public void handle(Session session, SfuQuality message) throws ProtocolException {
+        media.quality(Memberships.require(session), message.participant(), "high".equals(message.quality()));
+    }
+}

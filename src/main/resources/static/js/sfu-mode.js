@@ -1,0 +1,126 @@
+// Switching a call between the peer-to-peer mesh and the SFU, as the server's `media-mode` says.
+// Moving to the SFU: publish, and close each mesh connection only once that person's SFU stream
+// plays. Moving back (the media server is gone): close the SFU connections and connect directly,
+// the participant whose id sorts later offering, so no pair offers twice.
+import { SfuMedia } from './sfu.js';
+
+/**
+ * @typedef {import('./protocol.js').SignalingClient} SignalingClient
+ * @typedef {import('./mesh.js').PeerMesh} PeerMesh
+ * @typedef {{
+ *   showStream: (id: string, stream: MediaStream) => void,
+ *   others: () => string[],
+ *   notice: (text: string) => void,
+ * }} SfuUi
+ */
+
+export class CallMode {
+  /** @param {SignalingClient} client @param {PeerMesh} mesh @param {SfuUi} ui */
+  constructor(client, mesh, ui) {
+    this.client = client;
+    this.mesh = mesh;
+    this.ui = ui;
+    /** @type {'mesh'|'sfu'} */
+    this.mode = 'mesh';
+    /** @type {Map<string, 'high'|'low'>} what we last asked the SFU for, per participant */
+    this.quality = new Map();
+    this.sfu = new SfuMedia({
+      publish: (sdp) => client.sfuPublish(sdp),
+      answer: (sdp) => client.sfuAnswer(sdp),
+      onRemoteStream: (id, stream) => {
+        ui.showStream(id, stream);
+        // That person now reaches us through the SFU; the direct connection can go.
+        if (this.mode === 'sfu') mesh.remove(id);
+      },
+      onError: (what, error) => console.warn(`SFU: could not ${what}`, error),
+    });
+    client.onmediamode = (mode, reason) => this.#switch(mode, reason);
+    client.onsfupublished = (sdp) => this.sfu.published(sdp);
+    client.onsfuoffer = (offer) => this.sfu.offered(offer);
+  }
+
+  get isSfu() {
+    return this.mode === 'sfu';
+  }
+
+  /** The mode announced in `joined`; publishing starts when the server's `media-mode` asks for it. */
+  /** @param {string|undefined} mode */
+  joined(mode) {
+    this.mode = mode === 'sfu' ? 'sfu' : 'mesh';
+  }
+
+  /** The tracks we send go to both, so a switch never has to look for them. */
+  async replaceTrack(/** @type {'audio'|'video'} */ kind, /** @type {MediaStreamTrack|null} */ track) {
+    await Promise.all([this.mesh.replaceTrack(kind, track), this.sfu.replaceTrack(kind, track)]);
+  }
+
+  /** @param {RTCIceServer[]} servers @param {RTCIceTransportPolicy} policy */
+  setIceConfiguration(servers, policy) {
+    this.mesh.setIceConfiguration(servers, policy);
+    this.sfu.setIceConfiguration(servers, policy);
+  }
+
+  /** @param {MediaStream|null} stream */
+  setLocalStream(stream) {
+    this.mesh.setLocalStream(stream);
+    for (const kind of /** @type {const} */ (['audio', 'video'])) {
+      this.sfu.tracks[kind] = stream?.getTracks().find((t) => t.kind === kind) ?? null;
+    }
+  }
+
+  /**
+   * Large tiles get the SFU's high layer, the rest the low one; only changes are sent.
+   * @param {Set<string>} large ids shown large (pinned, presenting, speaking)
+   */
+  setLargeTiles(large) {
+    if (!this.isSfu) return;
+    for (const id of this.ui.others()) {
+      const want = large.has(id) ? 'high' : 'low';
+      if (this.quality.get(id) !== want) {
+        this.quality.set(id, want);
+        this.client.sfuQuality(id, want);
+      }
+    }
+  }
+
+  /** Everyone we receive through the SFU, with the connection and audio track to measure them by. */
+  /** @returns {[string, RTCPeerConnection, string|null][]} */
+  audioSources() {
+    if (this.isSfu && this.sfu.receiving) {
+      const pc = this.sfu.receiving;
+      return [...this.sfu.streams].map(([id, stream]) => [id, pc, stream.getAudioTracks()[0]?.id ?? null]);
+    }
+    return [...this.mesh.peers].map(([id, peer]) => [id, peer.pc, null]);
+  }
+
+  /** @param {string} id */
+  forget(id) {
+    this.sfu.forget(id);
+    this.quality.delete(id);
+  }
+
+  close() {
+    this.sfu.close();
+  }
+
+  /** @param {string} mode @param {string|undefined} reason */
+  #switch(mode, reason) {
+    if (mode === 'sfu') {
+      const moving = this.mode !== 'sfu';
+      this.mode = 'sfu';
+      this.quality.clear();
+      this.sfu.publish();
+      if (moving && reason) this.ui.notice(reason);
+      return;
+    }
+    if (this.mode === 'mesh') return;
+    this.mode = 'mesh';
+    this.sfu.close();
+    this.quality.clear();
+    if (reason) this.ui.notice(reason);
+    const self = this.mesh.selfId ?? '';
+    for (const id of this.ui.others()) {
+      if (!this.mesh.peers.has(id) && self > id) this.mesh.connectTo(id);
+    }
+  }
+}

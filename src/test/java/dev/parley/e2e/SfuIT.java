@@ -1,0 +1,152 @@
+package dev.parley.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.Parley;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 8 in real Chromium: a four-person mesh call gets a fifth person, everyone moves to the SFU
+ * (Janus, started by Parley with --sfu) without a reload or a lost tile, every page receives video
+ * and audio from every other through it, and a leaver's tile goes everywhere. Cameras are 320x240.
+ */
+class SfuIT {
+    private static final String[] NAMES = {"Ada", "Bob", "Cy", "Dee", "Eve"};
+    private static final double MIN_AUDIO_ENERGY = 0.05;
+    private static Parley server;
+    private static Path dataDir;
+
+    private final List<Browser> browsers = new ArrayList<>();
+
+    @RegisterExtension
+    final AfterTestExecutionCallback diagnosticsOnFailure = context -> context.getExecutionException()
+        .ifPresent(e -> browsers.forEach(Browser::dumpDiagnostics));
+
+    @BeforeAll
+    static void startServerWithJanus() throws Exception {
+        Browser.requireChromium();
+        SfuSupport.requireJanus();
+        dataDir = Files.createTempDirectory("parley-sfu-it-");
+        server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir.toString(), "--sfu"});
+        SfuSupport.awaitAvailable(server, Duration.ofSeconds(20));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+        SfuSupport.deleteQuietly(dataDir);
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        browsers.forEach(Browser::close);
+        browsers.clear();
+    }
+
+    @Test
+    void meshOfFourMovesToTheSfuWhenAFifthJoinsAndEveryoneHearsAndSeesEveryone() {
+        String baseUrl = "http://127.0.0.1:" + server.port();
+        List<MeetingPage> pages = new ArrayList<>();
+        String room = null;
+        for (int i = 0; i < 4; i++) {
+            MeetingPage page = open(baseUrl, NAMES[i]);
+            if (room == null) {
+                room = page.openLanding().createMeeting();
+            } else {
+                page.openRoom(room);
+            }
+            page.awaitLocalPreview();
+            page.joinAs(NAMES[i]);
+            pages.add(page);
+        }
+        // ---- a four-person mesh: three direct connections each ----
+        for (MeetingPage page : pages) {
+            page.awaitRemoteTiles(others(page, 4));
+            page.browser().awaitAllConnected(3);
+            SfuSupport.watchTiles(page);
+        }
+
+        // ---- the fifth joins: everyone moves to the SFU ----
+        MeetingPage eve = open(baseUrl, "Eve");
+        eve.openRoom(room);
+        eve.awaitLocalPreview();
+        long joinAt = System.nanoTime();
+        eve.joinAs("Eve");
+        pages.add(eve);
+        for (MeetingPage page : pages) {
+            page.awaitRemoteTiles(others(page, 5));
+            // One connection sends to the SFU, one receives everyone; the mesh ones are closed.
+            page.awaitTrue("two open connections (to and from the SFU), both connected", () -> {
+                List<Browser.PcSnapshot> pcs = page.browser().peerConnections();
+                return pcs.size() == 2 && pcs.stream().allMatch(pc -> pc.state().equals("connected"));
+            });
+            System.out.printf("[sfu] %s: on the SFU (two connections) %d ms after Eve clicked \"Join now\"%n", page.label(),
+                (System.nanoTime() - joinAt) / 1_000_000);
+        }
+        for (MeetingPage page : pages) {
+            for (String other : others(page, 5)) {
+                MeetingPage.MediaWindow w = page.awaitTileMedia(other, "video frames from " + other + " through the SFU",
+                    1500, m -> m.framesDecoded() > 0 && m.frameWidth() > 0);
+                assertThat(w.frameWidth()).as(page.label() + ": width of " + other + "'s video").isLessThanOrEqualTo(320);
+            }
+        }
+        System.out.printf("[sfu] every page decodes every other's video through the SFU %d ms after Eve clicked \"Join now\"%n",
+            (System.nanoTime() - joinAt) / 1_000_000);
+        assertThat(eve.browser().createdPeerConnections()).as("Eve never made a mesh connection").isEqualTo(2);
+        for (MeetingPage page : pages.subList(0, 4)) {
+            SfuSupport.assertSameTiles(page, "Eve");
+        }
+
+        // ---- audio from every talker to every listener; the others are muted so no echo canceller eats the beep ----
+        for (MeetingPage page : pages) {
+            page.click("Mute microphone");
+            page.awaitToggle("Unmute microphone", true);
+        }
+        for (MeetingPage talker : pages) {
+            talker.click("Unmute microphone");
+            talker.awaitToggle("Mute microphone", false);
+            for (MeetingPage listener : pages) {
+                if (listener != talker) {
+                    MeetingPage.MediaWindow w = listener.awaitTileMedia(talker.label(), "audio energy from " + talker.label(),
+                        1500, m -> m.audioEnergy() > MIN_AUDIO_ENERGY);
+                    System.out.printf("[sfu] %s hears %s: %s%n", listener.label(), talker.label(), w);
+                }
+            }
+            talker.click("Mute microphone");
+            talker.awaitToggle("Unmute microphone", true);
+        }
+
+        // ---- Bob leaves: his tile goes everywhere ----
+        MeetingPage bob = pages.remove(1);
+        bob.leave();
+        for (MeetingPage page : pages) {
+            page.awaitRemoteTiles(java.util.Arrays.stream(others(page, 5)).filter(n -> !n.equals("Bob")).toArray(String[]::new));
+        }
+        MeetingPage.MediaWindow after = pages.get(0).awaitTileMedia("Eve", "Eve's video after Bob left", 1500,
+            m -> m.framesDecoded() > 0);
+        System.out.printf("[sfu] after Bob left, Ada still receives Eve: %s%n", after);
+    }
+
+    private MeetingPage open(String baseUrl, String name) {
+        Browser browser = Browser.launch(name, FakeCamera.flag(320, 240));
+        browsers.add(browser);
+        return new MeetingPage(browser, baseUrl);
+    }
+
+    private static String[] others(MeetingPage page, int count) {
+        return List.of(NAMES).subList(0, count).stream().filter(n -> !n.equals(page.label())).toArray(String[]::new);
+    }
+
+}

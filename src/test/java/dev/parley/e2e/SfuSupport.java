@@ -1,0 +1,79 @@
+package dev.parley.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.Parley;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/** Janus for the SFU tests: present (or the test is skipped locally, failed on CI), and reachable. */
+final class SfuSupport {
+    private SfuSupport() {}
+
+    static void requireJanus() {
+        boolean installed = Stream.of(System.getenv("PATH").split(java.io.File.pathSeparator))
+            .anyMatch(dir -> Files.isExecutable(Path.of(dir, "janus")));
+        if (installed) {
+            return;
+        }
+        String message = "SFU tests need the Janus media server; install with: apt-get install -y janus";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new IllegalStateException(message + " (CI=true, so this is a failure, not a skip)");
+        }
+        Assumptions.abort(message);
+    }
+
+    static void awaitAvailable(Parley server, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!server.sfu().orElseThrow().available()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Parley did not reach Janus within " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Marks the page and records tiles added and removed from now on, to prove no reload and no lost tile. */
+    static void watchTiles(MeetingPage page) {
+        page.browser().driver().executeScript("""
+            window.__marker = 1;
+            window.__tileLog = [];
+            window.__tilesBefore = Array.from(document.querySelectorAll('#grid [data-participant]'));
+            new MutationObserver(records => records.forEach(r => {
+              r.addedNodes.forEach(n => n.dataset && n.dataset.participant && window.__tileLog.push('added ' + n.getAttribute('aria-label')));
+              r.removedNodes.forEach(n => n.dataset && n.dataset.participant && window.__tileLog.push('removed ' + n.getAttribute('aria-label')));
+            })).observe(document.getElementById('grid'), {childList: true, subtree: true});
+            """);
+    }
+
+    /** Same document, the tiles from before all still there, and only {@code added} arrived. */
+    static void assertSameTiles(MeetingPage page, String added) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> state = (Map<String, Object>) page.browser().driver().executeScript("""
+            return {marker: window.__marker === undefined ? null : window.__marker, log: window.__tileLog,
+                    same: window.__tilesBefore.every(t => t.isConnected)};
+            """);
+        assertThat(state.get("marker")).as(page.label() + ": window.__marker (gone means the page reloaded)").isEqualTo(1L);
+        assertThat(state.get("same")).as(page.label() + ": every tile from before is still shown").isEqualTo(true);
+        assertThat(((List<?>) state.get("log")).stream().map(String::valueOf).toList()).as(page.label() + ": tiles added or removed")
+            .containsExactly("added " + added);
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temp folder is harmless
+        }
+    }
+}
