@@ -202,7 +202,7 @@ export class SignalingClient {
     this.send({ type: MessageType.SFU_ANSWER, sdp });
   }
 
-  /** @param {string} participant @param {'high'|'low'} quality */
+  /** @param {string} participant @param {'high'|'low'|'off'} quality */
   sfuQuality(participant, quality) {
     this.send({ type: MessageType.SFU_QUALITY, participant, quality });
   }

@@ -58,6 +58,7 @@ const speaker = new ActiveSpeaker(
   () => signaling?.id ?? null,
   (id) => {
     grid.setSpeaker(id);
+    callMode?.spoke(id);
     showLargeTiles();
   },
 );
@@ -156,6 +157,7 @@ async function enterCall() {
     showStream: (id, stream) => grid.setRemoteStream(id, stream),
     others: () => [...everyone.keys()].filter((id) => id !== client.id),
     notice: toast,
+    pauseVideo: (id, paused) => grid.setVideoPaused(id, paused),
   });
   callMode = mode;
   mode.setLocalStream(media.outgoingStream());
@@ -176,8 +178,10 @@ async function enterCall() {
     const known = everyone.has(p.id);
     unconfirmed.delete(p.id);
     add(p.id, p, false);
-    // A known id is someone coming back after a server restart: the connection to them still works.
-    if (!known) toast(`${p.name} joined`);
+    // A known id is someone coming back after a server restart: the connection to them usually still
+    // works; if it went with the SFU, the pair connects directly again.
+    if (known) callMode?.returned(p.id);
+    else toast(`${p.name} joined`);
   };
   client.onparticipantleft = (id) => {
     const who = everyone.get(id);
@@ -269,7 +273,7 @@ function resumeCall(client, joined) {
   const mode = /** @type {CallMode} */ (callMode);
   $('reconnecting').hidden = true;
   mode.setIceConfiguration(joined.iceServers ?? [], joined.iceTransportPolicy ?? 'all');
-  mode.joined(joined.mode);
+  mode.joined(joined.mode, joined.participants.map((/** @type {ParticipantInfo} */ p) => p.id));
   if (joined.id !== m.selfId) {
     for (const id of [...everyone.keys()]) dropParticipant(id);
     m.selfId = joined.id;

@@ -11,8 +11,12 @@ import { SfuMedia } from './sfu.js';
  *   showStream: (id: string, stream: MediaStream) => void,
  *   others: () => string[],
  *   notice: (text: string) => void,
+ *   pauseVideo: (id: string, paused: boolean) => void,
  * }} SfuUi
  */
+
+/** Most remote videos received at once; past it, only the large tiles and the latest speakers (last-N). */
+export const LAST_N = 9;
 
 export class CallMode {
   /** @param {SignalingClient} client @param {PeerMesh} mesh @param {SfuUi} ui */
@@ -22,8 +26,10 @@ export class CallMode {
     this.ui = ui;
     /** @type {'mesh'|'sfu'} */
     this.mode = 'mesh';
-    /** @type {Map<string, 'high'|'low'>} what we last asked the SFU for, per participant */
+    /** @type {Map<string, 'high'|'low'|'off'>} what we last asked the SFU for, per participant */
     this.quality = new Map();
+    /** @type {string[]} participants by how recently they spoke, latest first */
+    this.speakers = [];
     this.sfu = new SfuMedia({
       publish: (sdp) => client.sfuPublish(sdp),
       answer: (sdp) => client.sfuAnswer(sdp),
@@ -43,10 +49,25 @@ export class CallMode {
     return this.mode === 'sfu';
   }
 
-  /** The mode announced in `joined`; publishing starts when the server's `media-mode` asks for it. */
-  /** @param {string|undefined} mode */
-  joined(mode) {
+  /**
+   * The mode announced in `joined`; publishing starts when the server's `media-mode` asks for it. Back
+   * after a server restart in a room that is a mesh again, the SFU is gone too: connect directly to
+   * those present (others are connected to when they return: see `returned`).
+   * @param {string|undefined} mode @param {string[]} present
+   */
+  joined(mode, present = []) {
+    if (this.mode === 'sfu' && mode !== 'sfu') {
+      this.#toMesh(undefined, present);
+      return;
+    }
     this.mode = mode === 'sfu' ? 'sfu' : 'mesh';
+  }
+
+  /** Someone known came back (after a server restart): in a mesh, the pair's later id offers again if needed. */
+  /** @param {string} id */
+  returned(id) {
+    const self = this.mesh.selfId ?? '';
+    if (!this.isSfu && !this.mesh.peers.has(id) && self > id) this.mesh.connectTo(id);
   }
 
   /** The tracks we send go to both, so a switch never has to look for them. */
@@ -68,17 +89,29 @@ export class CallMode {
     }
   }
 
+  /** Someone spoke: they move to the front for last-N. @param {string|null} id */
+  spoke(id) {
+    if (!id) return;
+    this.speakers = [id, ...this.speakers.filter((s) => s !== id)];
+  }
+
   /**
-   * Large tiles get the SFU's high layer, the rest the low one; only changes are sent.
+   * Large tiles get the SFU's high layer and the rest the low one. With more than LAST_N others, only
+   * the large tiles and the latest speakers (then the earliest arrivals) get video at all; the rest
+   * show their avatar. Only changes are sent.
    * @param {Set<string>} large ids shown large (pinned, presenting, speaking)
    */
   setLargeTiles(large) {
     if (!this.isSfu) return;
-    for (const id of this.ui.others()) {
-      const want = large.has(id) ? 'high' : 'low';
+    const others = this.ui.others();
+    const order = [...large, ...this.speakers, ...others].filter((id, i, all) => others.includes(id) && all.indexOf(id) === i);
+    const shown = new Set(order.slice(0, LAST_N));
+    for (const id of others) {
+      const want = !shown.has(id) ? 'off' : large.has(id) ? 'high' : 'low';
       if (this.quality.get(id) !== want) {
         this.quality.set(id, want);
         this.client.sfuQuality(id, want);
+        this.ui.pauseVideo(id, want === 'off');
       }
     }
   }
@@ -114,13 +147,16 @@ export class CallMode {
       return;
     }
     if (this.mode === 'mesh') return;
+    this.#toMesh(reason, this.ui.others());
+  }
+
+  /** @param {string|undefined} reason @param {string[]} present */
+  #toMesh(reason, present) {
     this.mode = 'mesh';
     this.sfu.close();
+    for (const id of this.quality.keys()) this.ui.pauseVideo(id, false);
     this.quality.clear();
     if (reason) this.ui.notice(reason);
-    const self = this.mesh.selfId ?? '';
-    for (const id of this.ui.others()) {
-      if (!this.mesh.peers.has(id) && self > id) this.mesh.connectTo(id);
-    }
+    for (const id of present) this.returned(id);
   }
 }

@@ -85,6 +85,12 @@ export class SfuMedia {
   /** What we receive changed: answer the SFU's offer. @param {SfuOffer} offer */
   offered(offer) {
     this.#enqueue('answer the offer', async () => {
+      const current = this.receiving;
+      if (!offer.fresh && current && current.remoteDescription?.sdp === offer.sdp && current.localDescription) {
+        // The same offer again (the server repeats it after a lost connection): the answer stands.
+        this.options.answer(current.localDescription.sdp);
+        return;
+      }
       if (offer.fresh || !this.receiving) this.#newReceiver();
       const pc = /** @type {RTCPeerConnection} */ (this.receiving);
       for (const s of offer.streams) this.owners.set(s.mid, s.participant);

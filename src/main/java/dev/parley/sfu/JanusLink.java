@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -27,6 +28,7 @@ final class JanusLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JanusLink.class);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(15);
     private static final long RETRY_MILLIS = 2000;
+    private static final String PID_FILE = "janus.pid";
 
     /** What the coordinator hears from the link. */
     interface Events {
@@ -78,8 +80,10 @@ final class JanusLink implements AutoCloseable {
 
     private JanusProcess launch(Path binary) throws IOException {
         String iface = config.iceInterface().orElseGet(JanusLink::firstInterface);
+        stopLeftover();
         JanusProcess started = JanusProcess.start(binary, workDir, iface, config.rtpPortMin(), config.rtpPortMax(),
                 STARTUP_TIMEOUT);
+        Files.writeString(workDir.resolve(PID_FILE), Long.toString(started.pid()));
         log.info("Janus media server started (pid {}, ICE on {}, UDP {}-{})", started.pid(), iface,
                 config.rtpPortMin(), config.rtpPortMax());
         return started;
@@ -143,6 +147,31 @@ final class JanusLink implements AutoCloseable {
             }
             connect();
         }, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A Janus left running by a Parley that was killed (SIGKILL skips shutdown hooks) still holds its
+     * sessions and ports: stop it, if the recorded process is still a Janus using this folder.
+     */
+    private void stopLeftover() {
+        Path pidFile = workDir.resolve(PID_FILE);
+        try {
+            if (!Files.exists(pidFile)) {
+                return;
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().commandLine().orElse("").contains(workDir.toAbsolutePath().toString())
+                            || p.info().commandLine().orElse("").contains(workDir.toString()))
+                    .ifPresent(p -> {
+                        log.warn("stopping Janus pid {} left running by an earlier Parley", pid);
+                        p.destroyForcibly();
+                        p.onExit().orTimeout(3, TimeUnit.SECONDS).exceptionally(e -> null).join();
+                    });
+            Files.deleteIfExists(pidFile);
+        } catch (IOException | NumberFormatException e) {
+            log.warn("cannot check for a Janus left running earlier: {}", e.getMessage());
+        }
     }
 
     /** For tests of the fallback: the child process, if Parley started one. */

@@ -32,6 +32,15 @@ final class JanusRequests {
         return request("destroy").put("room", room).put("secret", secret);
     }
 
+    /** Without the room's secret (an earlier Parley made it): the admin key, when Janus has one, allows it. */
+    static ObjectNode destroyRoomAsAdmin(String room, String adminKey) {
+        ObjectNode body = request("destroy").put("room", room);
+        if (adminKey != null) {
+            body.put("admin_key", adminKey);
+        }
+        return body;
+    }
+
     static ObjectNode joinAsPublisher(String room, String pin, String participantId) {
         return request("join").put("ptype", "publisher").put("room", room).put("pin", pin).put("id", participantId);
     }
@@ -59,12 +68,16 @@ final class JanusRequests {
         return request("start");
     }
 
-    /** Picks a simulcast layer per video mid. */
-    static ObjectNode layers(List<SfuMember.Stream> video, java.util.function.Predicate<String> high) {
+    /** Picks a simulcast layer per video mid, or stops sending it. */
+    static ObjectNode layers(List<SfuMember.Stream> video, java.util.function.Function<String, SfuMember.Quality> quality) {
         ObjectNode body = request("configure");
         ArrayNode streams = body.putArray("streams");
         for (SfuMember.Stream s : video) {
-            streams.addObject().put("mid", s.mid()).put("substream", high.test(s.feed()) ? HIGH_LAYER : LOW_LAYER);
+            SfuMember.Quality q = quality.apply(s.feed());
+            ObjectNode stream = streams.addObject().put("mid", s.mid()).put("send", q != SfuMember.Quality.OFF);
+            if (q != SfuMember.Quality.OFF) {
+                stream.put("substream", q == SfuMember.Quality.HIGH ? HIGH_LAYER : LOW_LAYER);
+            }
         }
         return body;
     }

@@ -3,6 +3,7 @@ package dev.parley.sfu;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.config.SfuConfig;
 import dev.parley.janus.JanusConnection;
+import dev.parley.janus.JanusException;
 import dev.parley.room.Participant;
 import dev.parley.room.Room;
 import dev.parley.room.RoomRegistry;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SfuCoordinator.class);
+    private static final int JANUS_ROOM_EXISTS = 427;
 
     private final SfuConfig config;
     private final RoomRegistry rooms;
@@ -122,8 +124,15 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     }
 
     @Override
-    public String modeOf(String roomId) {
-        return sfuRooms.containsKey(roomId) ? Message.SFU : Message.MESH;
+    public String resumed(String roomId, String participantId) {
+        SfuRoom room = sfuRooms.get(roomId);
+        SfuMember member = room == null ? null : room.members.get(participantId);
+        if (member == null) {
+            return room == null ? Message.MESH : Message.SFU;
+        }
+        // The old socket may have died with an answer or an offer on its way: say them again.
+        rooms.find(roomId).ifPresent(r -> member.unanswered().forEach(m -> tellLater(r, participantId, m)));
+        return Message.SFU;
     }
 
     @Override
@@ -159,7 +168,9 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
                         return;
                     }
                     log.debug("room {}: {} published", room.id, member.participantId);
-                    send(room.id, member.participantId, new SfuPublished(answer));
+                    SfuPublished published = new SfuPublished(answer);
+                    member.lastPublished = published;
+                    send(room.id, member.participantId, published);
                     member.published = true;
                     // Others subscribe once the media is up ("webrtcup"): Janus knows no feed before.
                 });
@@ -202,13 +213,13 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     }
 
     @Override
-    public void quality(Membership who, String participantId, boolean high) throws ProtocolException {
+    public void quality(Membership who, String participantId, String quality) throws ProtocolException {
         SfuRoom room = sfuRooms.get(who.roomId());
         SfuMember member = memberOf(room, who);
         if (!room.members.containsKey(participantId)) {
             throw new ProtocolException(ErrorCode.UNKNOWN_PEER, "no participant '" + participantId + "' in this room");
         }
-        receiving.setQuality(member, participantId, high);
+        receiving.setQuality(member, participantId, SfuMember.Quality.valueOf(quality.toUpperCase(java.util.Locale.ROOT)));
     }
 
     private static SfuMember memberOf(SfuRoom room, Membership who) throws ProtocolException {
@@ -224,8 +235,20 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
                 PasswordHasher.randomSecret());
         sfuRooms.put(roomId, room);
         Janus j = janus();
-        j.connection().message(j.adminSession(), j.adminHandle(),
+        JanusConnection c = j.connection();
+        c.message(j.adminSession(), j.adminHandle(),
                         JanusRequests.createRoom(roomId, j.adminKey(), room.pin, room.secret, maxPublishers), null)
+                .exceptionallyCompose(error -> {
+                    // 427: a room by that id is still there (its destruction is on its way, or an external
+                    // Janus kept it from an earlier Parley): replace it.
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                    if (cause instanceof JanusException e && e.code() == JANUS_ROOM_EXISTS) {
+                        return c.message(j.adminSession(), j.adminHandle(), JanusRequests.destroyRoomAsAdmin(roomId,
+                                j.adminKey()), null).thenCompose(ignored -> c.message(j.adminSession(), j.adminHandle(),
+                                JanusRequests.createRoom(roomId, j.adminKey(), room.pin, room.secret, maxPublishers), null));
+                    }
+                    return CompletableFuture.failedFuture(error);
+                })
                 .whenComplete((reply, error) -> {
                     if (error != null) {
                         log.warn("room {}: Janus did not create the room: {}", roomId, error.getMessage());

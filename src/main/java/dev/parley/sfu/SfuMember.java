@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import dev.parley.signaling.Message;
 
 /**
  * One participant of an SFU room, as Janus knows it: its session, the handle it publishes on, and the
@@ -26,15 +27,22 @@ final class SfuMember {
     volatile Long privateId;
     volatile boolean published;
     volatile boolean gone;
+    /** The latest answer to this member's publishing, resent after a resume. */
+    volatile Message.SfuPublished lastPublished;
 
     /** What this member receives: mid → feed (participant id) and kind, from Janus's latest streams list. */
     private final Map<String, Stream> streams = new HashMap<>();
-    /** Participants whose video this member wants in high quality. */
-    private final Set<String> high = new HashSet<>();
-    /** The browser's answer to the offer in flight, if any. */
+    /** What this member wants of each participant's video; absent means LOW. */
+    private final Map<String, Quality> wanted = new HashMap<>();
+    /** The browser's answer to the offer in flight, if any, and that offer. */
     private CompletableFuture<String> pendingAnswer;
+    private Message.SfuOffer pendingOffer;
+    private String lastAnswer;
 
     record Stream(String mid, String feed, String kind) {}
+
+    /** High layer (large tile), low layer (grid), or not sent at all (past last-N). */
+    enum Quality { HIGH, LOW, OFF }
 
     SfuMember(String participantId) {
         this.participantId = participantId;
@@ -55,28 +63,41 @@ final class SfuMember {
         return streams.values().stream().filter(s -> s.kind().equals("video")).toList();
     }
 
-    synchronized void wantHigh(String feed, boolean on) {
-        if (on) {
-            high.add(feed);
-        } else {
-            high.remove(feed);
-        }
+    synchronized void want(String feed, Quality quality) {
+        wanted.put(feed, quality);
     }
 
-    synchronized boolean wantsHigh(String feed) {
-        return high.contains(feed);
+    synchronized Quality quality(String feed) {
+        return wanted.getOrDefault(feed, Quality.LOW);
     }
 
-    synchronized CompletableFuture<String> awaitAnswer() {
+    synchronized CompletableFuture<String> awaitAnswer(Message.SfuOffer offer) {
         pendingAnswer = new CompletableFuture<>();
+        pendingOffer = offer;
         return pendingAnswer;
     }
 
-    /** False when no offer is waiting for an answer. */
+    /** What a resumed socket must hear again: the publishing answer, and an offer still waiting for its answer. */
+    synchronized List<Message> unanswered() {
+        List<Message> again = new java.util.ArrayList<>();
+        if (lastPublished != null) {
+            again.add(lastPublished);
+        }
+        if (pendingAnswer != null && !pendingAnswer.isDone()) {
+            again.add(pendingOffer);
+        }
+        return again;
+    }
+
+    /**
+     * False when no offer is waiting for an answer, unless this is the answer already taken again (a
+     * page resending it after a resume, which is harmless).
+     */
     synchronized boolean answer(String sdp) {
         if (pendingAnswer == null || pendingAnswer.isDone()) {
-            return false;
+            return sdp.equals(lastAnswer);
         }
+        lastAnswer = sdp;
         pendingAnswer.complete(sdp);
         return true;
     }

@@ -73,9 +73,9 @@ final class SfuReceiving {
         });
     }
 
-    /** Asks for the high or low simulcast layer of one participant's video. */
-    void setQuality(SfuMember member, String feed, boolean high) {
-        member.wantHigh(feed, high);
+    /** Asks for the high or low simulcast layer of one participant's video, or for none of it. */
+    void setQuality(SfuMember member, String feed, SfuMember.Quality quality) {
+        member.want(feed, quality);
         member.receiving.then(() -> applyLayers(member)).exceptionally(error -> null);
     }
 
@@ -123,10 +123,11 @@ final class SfuReceiving {
         if (offer == null || member.gone) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<String> answer = member.awaitAnswer();
+        SfuOffer message = new SfuOffer(offer, streams.stream().map(s -> new SfuStream(s.mid(), s.feed(), s.kind())).toList(),
+                fresh);
+        CompletableFuture<String> answer = member.awaitAnswer(message);
         log.debug("room {}: offering {} streams to {}", room.id, streams.size(), member.participantId);
-        sender.send(room.id, member.participantId, new SfuOffer(offer,
-                streams.stream().map(s -> new SfuStream(s.mid(), s.feed(), s.kind())).toList(), fresh));
+        sender.send(room.id, member.participantId, message);
         JanusConnection c = connection();
         return answer.orTimeout(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .thenCompose(sdp -> c.message(member.session, member.subscriberHandle, JanusRequests.start(),
@@ -143,7 +144,7 @@ final class SfuReceiving {
             return CompletableFuture.completedFuture(null);
         }
         return connection().message(member.session, member.subscriberHandle,
-                JanusRequests.layers(video, member::wantsHigh), null).thenApply(ignored -> null);
+                JanusRequests.layers(video, member::quality), null).thenApply(ignored -> null);
     }
 
     private JanusConnection connection() {

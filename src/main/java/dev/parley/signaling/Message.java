@@ -165,7 +165,8 @@ public sealed interface Message {
     record SfuAnswer(String sdp) implements ClientMessage {}
 
     /**
-     * Client asks for a participant's video in {@code high} quality (a large tile) or {@code low} (a grid tile).
+     * Client asks for a participant's video in {@code high} quality (a large tile), {@code low} (a grid
+     * tile) or {@code off} (not shown: past the last-N limit).
      */
     record SfuQuality(String participant, String quality) implements ClientMessage {}
 

@@ -64,8 +64,8 @@ public final class MessageValidator {
         if (quality.participant() == null || quality.participant().isBlank()) {
             throw invalid("sfu-quality needs 'participant', a participant id");
         }
-        if (!"high".equals(quality.quality()) && !"low".equals(quality.quality())) {
-            throw invalid("sfu-quality needs 'quality': high or low");
+        if (!List.of("high", "low", "off").contains(quality.quality())) {
+            throw invalid("sfu-quality needs 'quality': high, low or off");
         }
         return quality;
     }

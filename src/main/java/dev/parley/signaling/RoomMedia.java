@@ -18,8 +18,11 @@ public interface RoomMedia {
      */
     String admitted(Room room, Participant participant, String password);
 
-    /** The mode of a room, for a participant that resumed on a new socket. */
-    String modeOf(String roomId);
+    /**
+     * A participant came back on a new socket (nothing changed for the others). Returns the room's mode;
+     * whatever the media server said that the old socket may have lost is said again.
+     */
+    String resumed(String roomId, String participantId);
 
     /** A participant left the room for good. */
     void departed(String roomId, String participantId);
@@ -30,8 +33,8 @@ public interface RoomMedia {
     /** The participant's SDP answer to the last {@code sfu-offer}. */
     void answer(Membership member, String sdp) throws ProtocolException;
 
-    /** Which quality of another participant's video this participant wants. */
-    void quality(Membership member, String participantId, boolean high) throws ProtocolException;
+    /** Which quality of another participant's video this participant wants: high, low or off. */
+    void quality(Membership member, String participantId, String quality) throws ProtocolException;
 
     /** Every room is a mesh: media goes from browser to browser, and the SFU messages are refused. */
     RoomMedia MESH = new RoomMedia() {
@@ -41,7 +44,7 @@ public interface RoomMedia {
         }
 
         @Override
-        public String modeOf(String roomId) {
+        public String resumed(String roomId, String participantId) {
             return Message.MESH;
         }
 
@@ -59,7 +62,7 @@ public interface RoomMedia {
         }
 
         @Override
-        public void quality(Membership member, String participantId, boolean high) throws ProtocolException {
+        public void quality(Membership member, String participantId, String quality) throws ProtocolException {
             throw notSfu();
         }
     };

@@ -85,6 +85,11 @@ export class TileGrid {
     this.#layout();
   }
 
+  /** Video not received (past the SFU's last-N): the avatar shows instead of a frozen picture. */
+  setVideoPaused(/** @type {string} */ id, /** @type {boolean} */ paused) {
+    this.tiles.get(id)?.el.classList.toggle('video-paused', paused);
+  }
+
   /** @param {string} id @param {string} state one of RTCPeerConnectionState */
   setConnectionState(id, state) {
     this.tiles.get(id)?.el.setAttribute('data-connection', state);

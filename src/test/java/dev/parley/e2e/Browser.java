@@ -159,6 +159,9 @@ public final class Browser implements AutoCloseable {
         Assumptions.abort(message);
     }
 
+    /** Each browser gets its own fake voice; see {@link FakeMicrophone}. */
+    private static final java.util.concurrent.atomic.AtomicInteger VOICES = new java.util.concurrent.atomic.AtomicInteger();
+
     public static Browser launch(String label) {
         return launch(label, new String[0]);
     }
@@ -184,7 +187,8 @@ public final class Browser implements AutoCloseable {
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
-            "--window-size=1280,800", "--user-data-dir=" + profile);
+            "--window-size=1280,800", "--user-data-dir=" + profile,
+            FakeMicrophone.flag(VOICES.getAndIncrement()));
         options.addArguments(extraArguments);
         // An explicit driver path keeps Selenium Manager (which downloads) out of the picture.
         ChromeDriverService service = new ChromeDriverService.Builder()

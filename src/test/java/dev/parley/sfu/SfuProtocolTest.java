@@ -75,8 +75,16 @@ class SfuProtocolTest {
         WsClient bob = join(parley, room, "Bob", null);
         assertThat(bob.next("joined").path("mode").asText()).isEqualTo("mesh");
         WsClient cy = join(parley, room, "Cy", null);
-        assertThat(cy.next("joined").path("mode").asText()).as("the third person is past the limit of 2").isEqualTo("sfu");
+        JsonNode cyJoined = cy.next("joined");
+        assertThat(cyJoined.path("mode").asText()).as("the third person is past the limit of 2").isEqualTo("sfu");
         assertThat(nextOf(cy, "media-mode").path("mode").asText()).isEqualTo("sfu");
+        // Asking not to receive someone's video (last-N) is accepted: the only error is the bad request after it.
+        String adaId = cyJoined.path("participants").get(0).path("id").asText();
+        cy.send(Map.of("type", "sfu-quality", "participant", adaId, "quality", "off"));
+        cy.send(Map.of("type", "sfu-quality", "participant", adaId, "quality", "best"));
+        JsonNode error = nextOf(cy, "error");
+        assertThat(error.path("code").asText()).isEqualTo("invalid-message");
+        assertThat(error.path("message").asText()).contains("high, low or off");
         for (WsClient present : List.of(ada, bob)) {
             // Told who arrived first, then that the call moves, with a reason people can read.
             assertThat(nextOf(present, "participant-joined").path("participant").path("name").asText()).isIn("Bob", "Cy");

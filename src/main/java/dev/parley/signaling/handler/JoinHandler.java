@@ -107,7 +107,7 @@ public final class JoinHandler implements MessageHandler<Join> {
         Optional<Session> previous = presence.sessionOf(id);
         boolean moved = room.rebind(id, session.transport(), (me, others) -> {
             previous.ifPresent(presence::detach);
-            welcome(session, room, me, others, true, media.modeOf(room.id()));
+            welcome(session, room, me, others, true, media.resumed(room.id(), id));
         });
         if (moved) {
             previous.ifPresent(old -> {

@@ -5,7 +5,10 @@ import dev.parley.signaling.ProtocolException;
 import dev.parley.signaling.RoomMedia;
 import dev.parley.signaling.Session;
 
-/** Picks the simulcast layer a participant receives of someone's video: high for large tiles, low for the grid. */
+/**
+ * Picks what a participant receives of someone's video: the high simulcast layer for large tiles, the
+ * low one for the grid, or nothing for tiles past the last-N limit.
+ */
 public final class SfuQualityHandler implements MessageHandler<SfuQuality> {
     private final RoomMedia media;
 
@@ -15,6 +18,6 @@ public final class SfuQualityHandler implements MessageHandler<SfuQuality> {
 
     @Override
     public void handle(Session session, SfuQuality message) throws ProtocolException {
-        media.quality(Memberships.require(session), message.participant(), "high".equals(message.quality()));
+        media.quality(Memberships.require(session), message.participant(), message.quality());
     }
 }

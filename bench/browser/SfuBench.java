@@ -1,0 +1,259 @@
+package dev.parley.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Mesh against SFU with real browsers, side by side in one run: for each camera size and call size N,
+ * a mesh room and an SFU room (Janus started by Parley) in turn. Per setup: N pages join at once (time
+ * from the first click until every page decodes video from every other), then 8 s of steady state
+ * (received frames per second; CPU of Parley, of Janus and of the rest of the machine, which is the
+ * browsers), then the last page leaves and joins again (the late joiner's time to see everyone).
+ * Compiled by bench/run against the e2e harness. Usage: {@code SfuBench 4,6,8 320x240,640x480}.
+ */
+public final class SfuBench {
+    private static final long STEADY_MS = 8000;
+    private static final Duration JOIN_LIMIT = Duration.ofSeconds(60);
+    /** Counts, per page, the remote video tracks that have decoded a frame; notes when it reached {@code want}. */
+    private static final String WATCH = """
+        const want = arguments[0];
+        window.__seen = {t0: performance.now(), at: null};
+        const tick = async () => {
+          const ids = new Set();
+          for (const pc of window.__pcs || []) {
+            if (pc.connectionState === 'closed') continue;
+            (await pc.getStats()).forEach(s => {
+              if (s.type === 'inbound-rtp' && s.kind === 'video' && s.framesDecoded > 0) ids.add(s.trackIdentifier);
+            });
+          }
+          if (ids.size >= want) { window.__seen.at = performance.timeOrigin + performance.now(); return; }
+          setTimeout(tick, 50);
+        };
+        tick();
+        """;
+    private static final String FRAMES = """
+        const done = arguments[arguments.length - 1];
+        Promise.all((window.__pcs || []).filter(pc => pc.connectionState !== 'closed').map(pc => pc.getStats())).then(all => {
+          const f = {};
+          all.forEach(r => r.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') f[s.trackIdentifier] = s.framesDecoded || 0; }));
+          done(f);
+        });
+        """;
+
+    record Result(String mode, int n, String size, double allMs, double lateMs, double fpsMin, double fpsMedian,
+                  double parleyCores, double janusCores, double restCores) {}
+
+    public static void main(String[] args) throws Exception {
+        Locale.setDefault(Locale.ROOT);
+        List<Integer> sizes = List.of(args.length > 0 ? args[0] : "4,6,8").stream()
+                .flatMap(s -> List.of(s.split(",")).stream()).map(Integer::parseInt).toList();
+        List<String> cameras = List.of((args.length > 1 ? args[1] : "320x240,640x480").split(","));
+        Path work = Path.of(System.getProperty("bench.work"));
+        List<Result> results = new ArrayList<>();
+        for (String camera : cameras) {
+            int w = Integer.parseInt(camera.split("x")[0]);
+            int h = Integer.parseInt(camera.split("x")[1]);
+            List<Browser> browsers = new ArrayList<>();
+            try {
+                int max = sizes.stream().mapToInt(Integer::intValue).max().orElse(4);
+                for (int i = 0; i < max; i++) {
+                    browsers.add(Browser.launch("bench-" + i, FakeCamera.flag(w, h)));
+                }
+                for (int n : sizes) {
+                    for (String mode : List.of("mesh", "sfu")) {
+                        Result r = oneSetup(work, mode, browsers.subList(0, n), camera);
+                        results.add(r);
+                        System.err.println("  " + r);
+                    }
+                }
+            } finally {
+                browsers.forEach(Browser::close);
+            }
+        }
+        System.out.println();
+        System.out.println("### Mesh against SFU (Janus), real browsers on this machine");
+        System.out.println();
+        System.out.println("N pages with a fake camera of the given size. *All at once*: from the first \"Join now\" until every page "
+                + "decodes video from every other. *Late joiner*: the last page leaves and joins again; from its click until it "
+                + "decodes everyone. fps: received frames per second per remote video over " + STEADY_MS / 1000 + " s (lowest "
+                + "page-stream, and median). Cores: CPU time over the same 8 s; *rest* is the whole machine minus Parley and Janus, "
+                + "i.e. the browsers.");
+        System.out.println();
+        System.out.println("| camera | N | mode | all at once | late joiner | fps min / median | Parley cores | Janus cores | rest (browsers) cores |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|");
+        for (Result r : results) {
+            System.out.printf("| %s | %d | %s | %s | %s | %.1f / %.1f | %.3f | %s | %.2f |%n", r.size(), r.n(), r.mode(), ms(r.allMs()),
+                    ms(r.lateMs()), r.fpsMin(), r.fpsMedian(), r.parleyCores(), r.mode().equals("sfu")
+                            ? String.format("%.3f", r.janusCores()) : "–", r.restCores());
+        }
+    }
+
+    private static Result oneSetup(Path work, String mode, List<Browser> browsers, String camera) throws Exception {
+        int n = browsers.size();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("bench.parley.cp"), "dev.parley.Parley", "--port", String.valueOf(port),
+                "--host", "127.0.0.1", "--data-dir", work.resolve("data-sfu").toString(), "--media-mode", mode));
+        if (mode.equals("sfu")) {
+            command.add("--sfu");
+        }
+        Process server = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(work.resolve("logs").resolve("parley-sfu-bench.log").toFile()).start();
+        String base = "http://127.0.0.1:" + port;
+        try {
+            awaitUp(base, mode.equals("sfu"), work);
+            List<MeetingPage> pages = new ArrayList<>();
+            String room = null;
+            for (int i = 0; i < n; i++) {
+                MeetingPage page = new MeetingPage(browsers.get(i), base);
+                if (room == null) {
+                    room = page.openLanding().createMeeting();
+                } else {
+                    page.openRoom(room);
+                }
+                page.awaitLocalPreview();
+                pages.add(page);
+            }
+            for (MeetingPage page : pages) {
+                page.browser().driver().executeScript(WATCH, n - 1);
+            }
+            double firstClick = System.currentTimeMillis();
+            for (int i = 0; i < n; i++) {
+                pages.get(i).enterName("P" + i);
+                pages.get(i).joinNowButton().click();
+            }
+            double all = awaitEveryone(pages) - firstClick;
+
+            long parley = server.pid();
+            Optional<Long> janus = server.toHandle().descendants().filter(p -> p.info().command().orElse("").endsWith("janus"))
+                    .map(ProcessHandle::pid).findFirst();
+            List<Map<String, Long>> before = pages.stream().map(SfuBench::frames).toList();
+            long[] cpu0 = {machineTicks(), processTicks(parley), janus.map(SfuBench::processTicks).orElse(0L)};
+            long t0 = System.nanoTime();
+            Thread.sleep(STEADY_MS);
+            long[] cpu1 = {machineTicks(), processTicks(parley), janus.map(SfuBench::processTicks).orElse(0L)};
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            List<Double> fps = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Map<String, Long> after = frames(pages.get(i));
+                for (Map.Entry<String, Long> e : after.entrySet()) {
+                    long was = before.get(i).getOrDefault(e.getKey(), e.getValue());
+                    fps.add((e.getValue() - was) / seconds);
+                }
+            }
+            fps.sort(Double::compare);
+            double hz = 100.0; // USER_HZ on Linux
+            double parleyCores = (cpu1[1] - cpu0[1]) / hz / seconds;
+            double janusCores = (cpu1[2] - cpu0[2]) / hz / seconds;
+            double restCores = (cpu1[0] - cpu0[0]) / hz / seconds - parleyCores - janusCores;
+
+            MeetingPage last = pages.get(n - 1);
+            last.browser().open("about:blank");
+            Thread.sleep(3000);
+            last.openRoom(room);
+            last.awaitLocalPreview();
+            last.browser().driver().executeScript(WATCH, n - 1);
+            double click = System.currentTimeMillis();
+            last.enterName("P" + (n - 1));
+            last.joinNowButton().click();
+            double late = awaitEveryone(List.of(last)) - click;
+            for (MeetingPage page : pages) {
+                page.browser().open("about:blank");
+            }
+            Thread.sleep(1000);
+            return new Result(mode, n, camera, all, late, fps.isEmpty() ? 0 : fps.get(0),
+                    fps.isEmpty() ? 0 : fps.get(fps.size() / 2), parleyCores, janusCores, restCores);
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
+    /** Epoch ms when the last page had decoded everyone, or NaN past the limit. */
+    private static double awaitEveryone(List<MeetingPage> pages) throws InterruptedException {
+        long deadline = System.nanoTime() + JOIN_LIMIT.toNanos();
+        double latest = 0;
+        for (MeetingPage page : pages) {
+            while (true) {
+                Object at = page.browser().driver().executeScript("return window.__seen && window.__seen.at");
+                if (at instanceof Number t) {
+                    latest = Math.max(latest, t.doubleValue());
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    return Double.NaN;
+                }
+                Thread.sleep(100);
+            }
+        }
+        return latest;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Long> frames(MeetingPage page) {
+        Map<String, Object> raw = (Map<String, Object>) page.browser().driver().executeAsyncScript(FRAMES);
+        Map<String, Long> out = new java.util.HashMap<>();
+        raw.forEach((k, v) -> out.put(k, ((Number) v).longValue()));
+        return out;
+    }
+
+    private static long machineTicks() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i < f.length; i++) {
+            if (i != 4 && i != 5) { // idle and iowait are not work
+                busy += Long.parseLong(f[i]);
+            }
+        }
+        return busy;
+    }
+
+    private static long processTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "> " + JOIN_LIMIT.toSeconds() + " s" : String.format("%,.0f ms", v);
+    }
+
+    private static void awaitUp(String base, boolean sfu, Path work) throws InterruptedException, IOException {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        Path log = work.resolve("logs").resolve("parley-sfu-bench.log");
+        while (System.nanoTime() < deadline) {
+            try {
+                boolean up = http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                if (up && (!sfu || (Files.exists(log) && Files.readString(log).contains("connected to Janus")))) {
+                    Thread.sleep(500); // the admin session follows the connection
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("Parley did not start at " + base);
+    }
+}

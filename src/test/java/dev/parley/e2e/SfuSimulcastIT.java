@@ -1,0 +1,85 @@
+package dev.parley.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.Parley;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Simulcast through the SFU, with a 1280x720 camera: the tile a page pins gets the full layer, a grid
+ * tile the small one; unpinning brings it back down. Frame widths come from getStats().
+ */
+class SfuSimulcastIT {
+    private final List<Browser> browsers = new ArrayList<>();
+    private Parley server;
+    private Path dataDir;
+
+    @RegisterExtension
+    final AfterTestExecutionCallback diagnosticsOnFailure = context -> context.getExecutionException()
+        .ifPresent(e -> browsers.forEach(Browser::dumpDiagnostics));
+
+    @AfterEach
+    void cleanUp() {
+        browsers.forEach(Browser::close);
+        if (server != null) {
+            server.close();
+        }
+        SfuSupport.deleteQuietly(dataDir);
+    }
+
+    @Test
+    void aPinnedTileGetsTheFullLayerAndGridTilesTheSmallOne() throws Exception {
+        Browser.requireChromium();
+        SfuSupport.requireJanus();
+        dataDir = Files.createTempDirectory("parley-simulcast-");
+        server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir.toString(),
+            "--sfu", "--media-mode", "sfu"});
+        SfuSupport.awaitAvailable(server, Duration.ofSeconds(20));
+        String baseUrl = "http://127.0.0.1:" + server.port();
+        List<MeetingPage> pages = new ArrayList<>();
+        String room = null;
+        for (String name : List.of("Ada", "Bob", "Cy")) {
+            Browser browser = Browser.launch(name, FakeCamera.flag(1280, 720));
+            browsers.add(browser);
+            MeetingPage page = new MeetingPage(browser, baseUrl);
+            if (room == null) {
+                room = page.openLanding().createMeeting();
+            } else {
+                page.openRoom(room);
+            }
+            page.awaitLocalPreview();
+            page.joinAs(name);
+            pages.add(page);
+        }
+        MeetingPage ada = pages.get(0);
+        ada.awaitRemoteTiles("Bob", "Cy");
+        // Bob and Cy stay quiet, so neither becomes Ada's active speaker (which would also get the full layer).
+        for (MeetingPage page : pages.subList(1, 3)) {
+            page.click("Mute microphone");
+            page.awaitToggle("Unmute microphone", true);
+        }
+        MeetingPage.MediaWindow grid = ada.awaitTileMedia("Cy", "Cy's video in the grid on the small layer", 1500,
+            w -> w.framesDecoded() > 0 && w.frameWidth() > 0 && w.frameWidth() <= 320);
+        System.out.printf("[simulcast] Cy in Ada's grid: %s%n", grid);
+
+        ada.click("Pin Bob");
+        MeetingPage.MediaWindow pinned = ada.awaitTileMedia("Bob", "Bob's pinned video on the full layer", 1500,
+            w -> w.framesDecoded() > 0 && w.frameWidth() >= 640);
+        MeetingPage.MediaWindow stillSmall = ada.measureTile("Cy", 1500);
+        System.out.printf("[simulcast] Bob pinned: %s; Cy meanwhile: %s%n", pinned, stillSmall);
+        assertThat(stillSmall.frameWidth()).as("Cy, not pinned, stays on the small layer").isBetween(1L, 320L);
+
+        ada.click("Unpin Bob");
+        MeetingPage.MediaWindow unpinned = ada.awaitTileMedia("Bob", "Bob back on the small layer after unpinning", 1500,
+            w -> w.framesDecoded() > 0 && w.frameWidth() > 0 && w.frameWidth() <= 320);
+        System.out.printf("[simulcast] Bob unpinned: %s%n", unpinned);
+    }
+}
