@@ -15,22 +15,24 @@ const peopleList = document.getElementById('people');
 const statusLine = document.getElementById('status');
 document.getElementById('room-name').textContent = ROOM;
 
-// The one change a PeerJS app needs to use Parley: host, port and path: '/peerjs'.
-const myPeer = new Peer(`${ROOM}-${Math.random().toString(36).slice(2, 10)}`, {
-  host: SERVER.hostname,
-  port: SERVER_PORT,
-  path: '/peerjs',
-  secure: SERVER.protocol === 'https:',
-});
-
 const calls = {}; // remote id -> MediaConnection
 let myStream = null;
-
-myPeer.on('error', err => { statusLine.textContent = `PeerJS error (${err.type}): ${err.message}`; });
+/** @type {Peer|null} */
+let myPeer = null;
 
 navigator.mediaDevices.getUserMedia({ video: true, audio: true }).then(stream => {
   myStream = stream;
   addTile('me', stream, 'You', true);
+  // Registered only now that we can answer: others find us in the room list as soon as we register,
+  // and a call that arrived before we listened for calls would be lost (no timers needed this way).
+  // The one change a PeerJS app needs to use Parley: host, port and path: '/peerjs'.
+  myPeer = new Peer(`${ROOM}-${Math.random().toString(36).slice(2, 10)}`, {
+    host: SERVER.hostname,
+    port: SERVER_PORT,
+    path: '/peerjs',
+    secure: SERVER.protocol === 'https:',
+  });
+  myPeer.on('error', err => { statusLine.textContent = `PeerJS error (${err.type}): ${err.message}`; });
   // Somebody in the room calls us: answer with our camera and show theirs.
   myPeer.on('call', call => {
     call.answer(stream);
@@ -46,7 +48,7 @@ navigator.mediaDevices.getUserMedia({ video: true, audio: true }).then(stream =>
 
 /** Lists the room from the server, calls newcomers and forgets those who left. */
 async function refreshRoom() {
-  if (!myPeer.open) return;
+  if (!myPeer?.open) return;
   let ids;
   try {
     const response = await fetch(`${SERVER.origin}/peerjs/peerjs/peers`);
@@ -105,7 +107,7 @@ function addTile(id, stream, label, muted) {
 function showPeople(ids) {
   peopleList.replaceChildren(...ids.map(id => {
     const item = document.createElement('li');
-    item.textContent = id === myPeer.id ? `${id} (you)` : id;
+    item.textContent = id === myPeer?.id ? `${id} (you)` : id;
     return item;
   }));
 }

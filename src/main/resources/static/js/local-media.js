@@ -5,7 +5,12 @@ import { acquireLocalMedia, stopStream } from './media.js';
 
 /**
  * @typedef {{audio: boolean, video: boolean, screen: boolean}} MediaState
- * @typedef {{replaceTrack: (kind: 'audio'|'video', track: MediaStreamTrack|null) => Promise<void>}} TrackSink
+ * @typedef {{
+ *   replaceTrack: (kind: 'audio'|'video', track: MediaStreamTrack|null) => Promise<void>,
+ *   setScreen: (track: MediaStreamTrack|null) => Promise<void>,
+ * }} TrackSink
+ * `replaceTrack` carries the microphone and camera; `setScreen` a shared screen, which the sink sends in
+ * the camera's place (mesh) or beside it (SFU).
  */
 
 const VIDEO = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24 } };
@@ -77,9 +82,7 @@ export class LocalMedia {
       this.cameraTrack = null;
     }
     this.#update({ video: on && !!this.cameraTrack });
-    if (!this.screenTrack) {
-      await this.sink?.replaceTrack('video', this.#outgoingVideo());
-    }
+    await this.sink?.replaceTrack('video', this.state.video ? this.cameraTrack : null);
   }
 
   /** Presents a screen in place of the camera; the browser's own "Stop sharing" ends it too. */
@@ -92,7 +95,7 @@ export class LocalMedia {
       }
     });
     this.screenTrack = track;
-    await this.sink?.replaceTrack('video', track);
+    await this.sink?.setScreen(track);
     this.#update({ screen: true });
   }
 
@@ -100,7 +103,7 @@ export class LocalMedia {
     const track = this.screenTrack;
     this.screenTrack = null;
     track?.stop();
-    await this.sink?.replaceTrack('video', this.#outgoingVideo());
+    await this.sink?.setScreen(null);
     this.#update({ screen: false });
   }
 
@@ -116,9 +119,7 @@ export class LocalMedia {
     } else if (kind === 'video' && this.cameraTrack) {
       const old = this.cameraTrack;
       this.cameraTrack = await this.#open('video');
-      if (!this.screenTrack) {
-        await this.sink?.replaceTrack('video', this.cameraTrack);
-      }
+      await this.sink?.replaceTrack('video', this.state.video ? this.cameraTrack : null);
       old.stop();
     }
     this.onchange(this.state);

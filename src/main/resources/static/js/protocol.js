@@ -42,7 +42,7 @@ export const REACTIONS = Object.freeze(['👍', '❤️', '😂', '🎉', '👏'
  *            participants: ParticipantInfo[], heartbeatMs: number}} JoinedMessage
  * @typedef {{description?: RTCSessionDescriptionInit, candidate?: RTCIceCandidateInit}} SignalData
  * @typedef {{code: string, message: string}} ProtocolError
- * @typedef {{mid: string, participant: string, kind: 'audio'|'video'}} SfuStream
+ * @typedef {{mid: string, participant: string, kind: 'audio'|'video', source: 'camera'|'screen'}} SfuStream
  * @typedef {{sdp: string, streams: SfuStream[], fresh: boolean}} SfuOffer
  * @typedef {'mesh'|'sfu'} MediaMode
  */
@@ -106,7 +106,7 @@ export class SignalingClient {
     /** @type {(locked: boolean) => void} */ this.onroomstate = () => {};
     /** @type {(by: string) => void} */ this.onmeetingended = () => {};
     /** @type {(mode: MediaMode, reason: string|undefined) => void} */ this.onmediamode = () => {};
-    /** @type {(sdp: string) => void} */ this.onsfupublished = () => {};
+    /** @type {(sdp: string, source: string) => void} */ this.onsfupublished = () => {};
     /** @type {(offer: SfuOffer) => void} */ this.onsfuoffer = () => {};
   }
 
@@ -192,9 +192,12 @@ export class SignalingClient {
     this.send(target ? { type: MessageType.MODERATE, action, target } : { type: MessageType.MODERATE, action });
   }
 
-  /** Offers what we send to the media server (a complete SDP, candidates included). @param {string} sdp */
-  sfuPublish(sdp) {
-    this.send({ type: MessageType.SFU_PUBLISH, sdp });
+  /**
+   * Offers what we send to the media server (a complete SDP, candidates included): our camera and
+   * microphone, or a shared screen as a second feed. @param {string} sdp @param {'camera'|'screen'} [source]
+   */
+  sfuPublish(sdp, source = 'camera') {
+    this.send({ type: MessageType.SFU_PUBLISH, sdp, source });
   }
 
   /** Answers the media server's offer of what we receive. @param {string} sdp */
@@ -312,7 +315,7 @@ export class SignalingClient {
         this.onmediamode(message.mode, message.reason);
         break;
       case MessageType.SFU_PUBLISHED:
-        this.onsfupublished(message.sdp);
+        this.onsfupublished(message.sdp, message.source);
         break;
       case MessageType.SFU_OFFER:
         this.onsfuoffer({ sdp: message.sdp, streams: message.streams ?? [], fresh: !!message.fresh });

@@ -155,6 +155,7 @@ async function enterCall() {
   });
   const mode = new CallMode(client, mesh, {
     showStream: (id, stream) => grid.setRemoteStream(id, stream),
+    showScreen: (id, track) => grid.setRemoteScreen(id, track),
     others: () => [...everyone.keys()].filter((id) => id !== client.id),
     notice: toast,
     pauseVideo: (id, paused) => grid.setVideoPaused(id, paused),

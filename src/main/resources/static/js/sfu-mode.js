@@ -9,6 +9,7 @@ import { SfuMedia } from './sfu.js';
  * @typedef {import('./mesh.js').PeerMesh} PeerMesh
  * @typedef {{
  *   showStream: (id: string, stream: MediaStream) => void,
+ *   showScreen: (id: string, track: MediaStreamTrack|null) => void,
  *   others: () => string[],
  *   notice: (text: string) => void,
  *   pauseVideo: (id: string, paused: boolean) => void,
@@ -31,17 +32,21 @@ export class CallMode {
     /** @type {string[]} participants by how recently they spoke, latest first */
     this.speakers = [];
     this.sfu = new SfuMedia({
-      publish: (sdp) => client.sfuPublish(sdp),
+      publish: (sdp, source) => client.sfuPublish(sdp, source),
       answer: (sdp) => client.sfuAnswer(sdp),
       onRemoteStream: (id, stream) => {
         ui.showStream(id, stream);
         // That person now reaches us through the SFU; the direct connection can go.
         if (this.mode === 'sfu') mesh.remove(id);
       },
+      onRemoteScreen: (id, track) => ui.showScreen(id, track),
       onError: (what, error) => console.warn(`SFU: could not ${what}`, error),
     });
+    /** @type {MediaStreamTrack|null} */ this.camera = null;
+    /** @type {MediaStreamTrack|null} a screen being shared, if any */
+    this.screen = null;
     client.onmediamode = (mode, reason) => this.#switch(mode, reason);
-    client.onsfupublished = (sdp) => this.sfu.published(sdp);
+    client.onsfupublished = (sdp, source) => this.sfu.published(sdp, source);
     client.onsfuoffer = (offer) => this.sfu.offered(offer);
   }
 
@@ -70,9 +75,21 @@ export class CallMode {
     if (!this.isSfu && !this.mesh.peers.has(id) && self > id) this.mesh.connectTo(id);
   }
 
-  /** The tracks we send go to both, so a switch never has to look for them. */
+  /**
+   * The tracks we send go to both, so a switch never has to look for them. In a mesh a shared screen
+   * takes the camera's place; through the SFU the camera keeps going beside it.
+   */
   async replaceTrack(/** @type {'audio'|'video'} */ kind, /** @type {MediaStreamTrack|null} */ track) {
-    await Promise.all([this.mesh.replaceTrack(kind, track), this.sfu.replaceTrack(kind, track)]);
+    if (kind === 'video') this.camera = track;
+    const toMesh = kind === 'video' && this.screen ? null : this.mesh.replaceTrack(kind, track);
+    await Promise.all([toMesh, this.sfu.replaceTrack(kind, track)]);
+  }
+
+  /** Starts (a track) or stops (null) sharing a screen. */
+  async setScreen(/** @type {MediaStreamTrack|null} */ track) {
+    this.screen = track;
+    await this.mesh.replaceTrack('video', track ?? this.camera);
+    if (this.isSfu) this.sfu.publishScreen(track);
   }
 
   /** @param {RTCIceServer[]} servers @param {RTCIceTransportPolicy} policy */
@@ -87,6 +104,7 @@ export class CallMode {
     for (const kind of /** @type {const} */ (['audio', 'video'])) {
       this.sfu.tracks[kind] = stream?.getTracks().find((t) => t.kind === kind) ?? null;
     }
+    this.camera = this.sfu.tracks.video;
   }
 
   /** Someone spoke: they move to the front for last-N. @param {string|null} id */
@@ -143,6 +161,7 @@ export class CallMode {
       this.mode = 'sfu';
       this.quality.clear();
       this.sfu.publish();
+      if (this.screen) this.sfu.publishScreen(this.screen);
       if (moving && reason) this.ui.notice(reason);
       return;
     }

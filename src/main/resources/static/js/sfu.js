@@ -5,9 +5,10 @@
 /**
  * @typedef {import('./protocol.js').SfuOffer} SfuOffer
  * @typedef {{
- *   publish: (sdp: string) => void,
+ *   publish: (sdp: string, source: 'camera'|'screen') => void,
  *   answer: (sdp: string) => void,
  *   onRemoteStream: (participantId: string, stream: MediaStream) => void,
+ *   onRemoteScreen: (participantId: string, track: MediaStreamTrack|null) => void,
  *   onError: (what: string, error: unknown) => void,
  * }} SfuOptions
  */
@@ -34,13 +35,21 @@ export class SfuMedia {
     /** @type {{audio: MediaStreamTrack|null, video: MediaStreamTrack|null}} */
     this.tracks = { audio: null, video: null };
     /** @type {RTCPeerConnection|null} */ this.sending = null;
+    /** @type {RTCPeerConnection|null} a shared screen, published as a second feed */
+    this.screenSending = null;
     /** @type {RTCPeerConnection|null} */ this.receiving = null;
-    /** mid → whose stream it carries, from the latest offer */
-    /** @type {Map<string, string>} */ this.owners = new Map();
+    /** mid → whose stream it carries (and whether it is their screen), from the latest offer */
+    /** @type {Map<string, {participant: string, screen: boolean}>} */ this.owners = new Map();
+    /** @type {Map<string, MediaStreamTrack>} screens received, by participant */
+    this.screens = new Map();
     /** @type {Map<string, MediaStream>} one stream per remote participant */
     this.streams = new Map();
-    /** Offers and answers are applied one at a time. */
-    this.queue = Promise.resolve();
+    /**
+     * Offers and answers are applied one at a time per direction; sending and receiving are separate
+     * connections, so neither waits for the other.
+     */
+    this.sendQueue = Promise.resolve();
+    this.receiveQueue = Promise.resolve();
   }
 
   /** @param {RTCIceServer[]} iceServers @param {RTCIceTransportPolicy} policy */
@@ -54,7 +63,7 @@ export class SfuMedia {
 
   /** (Re)publishes our tracks: a new sending connection, offered to the SFU. */
   publish() {
-    this.#enqueue('publish', async () => {
+    this.#sending('publish', async () => {
       this.sending?.close();
       const pc = new RTCPeerConnection(this.configuration);
       this.sending = pc;
@@ -68,15 +77,31 @@ export class SfuMedia {
       }
       await pc.setLocalDescription();
       await gathered(pc);
-      if (this.sending === pc) this.options.publish(pc.localDescription?.sdp ?? '');
+      if (this.sending === pc) this.options.publish(pc.localDescription?.sdp ?? '', 'camera');
     });
   }
 
-  /** The SFU's answer to our offer. @param {string} sdp */
-  published(sdp) {
-    const pc = this.sending;
-    this.#enqueue('apply the answer', async () => {
-      if (pc && pc === this.sending && pc.signalingState === 'have-local-offer') {
+  /** Publishes a shared screen as a second feed, or stops it (null); the camera keeps going. */
+  publishScreen(/** @type {MediaStreamTrack|null} */ track) {
+    this.#sending('share the screen', async () => {
+      // Closing the connection is what ends the screen feed: the SFU sees it hang up.
+      this.screenSending?.close();
+      this.screenSending = null;
+      if (!track) return;
+      const pc = new RTCPeerConnection(this.configuration);
+      this.screenSending = pc;
+      pc.addTransceiver(track, { direction: 'sendonly', streams: [new MediaStream([track])] });
+      await pc.setLocalDescription();
+      await gathered(pc);
+      if (this.screenSending === pc) this.options.publish(pc.localDescription?.sdp ?? '', 'screen');
+    });
+  }
+
+  /** The SFU's answer to our offer for one source. @param {string} sdp @param {string} [source] */
+  published(sdp, source) {
+    const pc = source === 'screen' ? this.screenSending : this.sending;
+    this.#sending('apply the answer', async () => {
+      if (pc && (pc === this.sending || pc === this.screenSending) && pc.signalingState === 'have-local-offer') {
         await pc.setRemoteDescription({ type: 'answer', sdp });
       }
     });
@@ -84,7 +109,7 @@ export class SfuMedia {
 
   /** What we receive changed: answer the SFU's offer. @param {SfuOffer} offer */
   offered(offer) {
-    this.#enqueue('answer the offer', async () => {
+    this.#receiving('answer the offer', async () => {
       const current = this.receiving;
       if (!offer.fresh && current && current.remoteDescription?.sdp === offer.sdp && current.localDescription) {
         // The same offer again (the server repeats it after a lost connection): the answer stands.
@@ -93,7 +118,15 @@ export class SfuMedia {
       }
       if (offer.fresh || !this.receiving) this.#newReceiver();
       const pc = /** @type {RTCPeerConnection} */ (this.receiving);
-      for (const s of offer.streams) this.owners.set(s.mid, s.participant);
+      for (const s of offer.streams) this.owners.set(s.mid, { participant: s.participant, screen: s.source === 'screen' });
+      // A screen no longer offered has ended: its tile goes back to the camera.
+      const presenting = new Set(offer.streams.filter((s) => s.source === 'screen').map((s) => s.participant));
+      for (const id of [...this.screens.keys()]) {
+        if (!presenting.has(id)) {
+          this.screens.delete(id);
+          this.options.onRemoteScreen(id, null);
+        }
+      }
       await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
       await pc.setLocalDescription();
       await gathered(pc);
@@ -115,11 +148,15 @@ export class SfuMedia {
 
   close() {
     this.sending?.close();
+    this.screenSending?.close();
     this.receiving?.close();
     this.sending = null;
+    this.screenSending = null;
     this.receiving = null;
     this.owners.clear();
     this.streams.clear();
+    for (const id of this.screens.keys()) this.options.onRemoteScreen(id, null);
+    this.screens.clear();
   }
 
   #newReceiver() {
@@ -128,8 +165,19 @@ export class SfuMedia {
     const pc = new RTCPeerConnection(this.configuration);
     this.receiving = pc;
     pc.ontrack = ({ track, transceiver }) => {
-      const owner = this.owners.get(transceiver.mid ?? '');
-      if (!owner) return;
+      const source = this.owners.get(transceiver.mid ?? '');
+      if (!source) return;
+      const owner = source.participant;
+      if (source.screen) {
+        const showScreen = () => {
+          if (this.receiving !== pc) return;
+          this.screens.set(owner, track);
+          this.options.onRemoteScreen(owner, track);
+        };
+        if (track.muted) track.addEventListener('unmute', showScreen, { once: true });
+        else showScreen();
+        return;
+      }
       const stream = this.streams.get(owner) ?? new MediaStream();
       this.streams.set(owner, stream);
       for (const old of stream.getTracks().filter((t) => t.kind === track.kind)) stream.removeTrack(old);
@@ -144,8 +192,13 @@ export class SfuMedia {
   }
 
   /** @param {string} what @param {() => Promise<void>} step */
-  #enqueue(what, step) {
-    this.queue = this.queue.then(step).catch((error) => this.options.onError(what, error));
+  #sending(what, step) {
+    this.sendQueue = this.sendQueue.then(step).catch((error) => this.options.onError(what, error));
+  }
+
+  /** @param {string} what @param {() => Promise<void>} step */
+  #receiving(what, step) {
+    this.receiveQueue = this.receiveQueue.then(step).catch((error) => this.options.onError(what, error));
   }
 }
 

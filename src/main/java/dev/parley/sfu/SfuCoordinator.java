@@ -143,7 +143,8 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
             return;
         }
         member.abandon();
-        room.publishers.remove(participantId);
+        room.publishers.remove(member.camera.id);
+        room.publishers.remove(member.screen.id);
         CompletableFuture<Void> ended = member.publishing.then(() -> member.ready.handle((ok, error) -> null)
                 .thenCompose(ignored -> endSession(member)));
         if (room.members.isEmpty() && sfuRooms.remove(roomId, room)) {
@@ -152,12 +153,14 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     }
 
     @Override
-    public void publish(Membership who, String sdp) throws ProtocolException {
+    public void publish(Membership who, String sdp, boolean screen) throws ProtocolException {
         SfuRoom room = sfuRooms.get(who.roomId());
         SfuMember member = memberOf(room, who);
-        log.debug("room {}: {} publishes", room.id, member.participantId);
-        member.publishing.then(() -> member.ready.thenCompose(ignored -> janus().connection().message(member.session,
-                member.publisherHandle, JanusRequests.publish(member.published), JanusRequests.jsep("offer", sdp))))
+        SfuMember.Feed feed = member.feed(screen);
+        log.debug("room {}: {} publishes {}", room.id, member.participantId, feed.id);
+        member.publishing.then(() -> member.ready.thenCompose(ignored -> screenHandle(room, member, feed))
+                        .thenCompose(handle -> janus().connection().message(member.session, handle,
+                                JanusRequests.publish(feed.published), JanusRequests.jsep("offer", sdp))))
                 .whenComplete((reply, error) -> {
                     String answer = reply == null ? null : JanusRequests.sdp(reply);
                     if (error != null || answer == null) {
@@ -168,12 +171,25 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
                         return;
                     }
                     log.debug("room {}: {} published", room.id, member.participantId);
-                    SfuPublished published = new SfuPublished(answer);
-                    member.lastPublished = published;
+                    SfuPublished published = new SfuPublished(answer, screen ? "screen" : "camera");
+                    feed.lastAnswer = published;
                     send(room.id, member.participantId, published);
-                    member.published = true;
+                    feed.published = true;
                     // Others subscribe once the media is up ("webrtcup"): Janus knows no feed before.
                 });
+    }
+
+    /** The handle a feed publishes on; a screen gets its own, joined as a second publisher, on first use. */
+    private CompletableFuture<Long> screenHandle(SfuRoom room, SfuMember member, SfuMember.Feed feed) {
+        if (feed.handle != 0) {
+            return CompletableFuture.completedFuture(feed.handle);
+        }
+        JanusConnection c = janus().connection();
+        return c.attach(member.session, JanusRequests.PLUGIN).thenCompose(handle -> {
+            feed.handle = handle;
+            return c.message(member.session, handle, JanusRequests.joinAsPublisher(room.id, room.pin, feed.id), null)
+                    .thenApply(joined -> handle);
+        });
     }
 
     /**
@@ -188,14 +204,17 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         long handle = message.path("sender").asLong();
         for (SfuRoom room : sfuRooms.values()) {
             for (SfuMember member : room.members.values()) {
-                if (member.publisherHandle == handle && handle != 0) {
-                    log.debug("room {}: {}'s publishing connection: {}", room.id, member.participantId, kind);
+                SfuMember.Feed feed = member.camera.handle == handle ? member.camera
+                        : member.screen.handle == handle ? member.screen : null;
+                if (feed != null && handle != 0) {
+                    log.debug("room {}: {}'s publishing connection: {}", room.id, feed.id, kind);
                     if (kind.equals("webrtcup")) {
-                        room.publishers.add(member.participantId);
+                        room.publishers.add(feed.id);
                         room.members.values().forEach(other -> receiving.subscribeAll(room, other));
                     } else {
-                        room.publishers.remove(member.participantId);
-                        member.published = false;
+                        room.publishers.remove(feed.id);
+                        feed.published = false;
+                        feed.lastAnswer = null;
                     }
                     return true;
                 }
@@ -271,7 +290,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
                     return c.attach(session, JanusRequests.PLUGIN);
                 })
                 .thenCompose(handle -> {
-                    member.publisherHandle = handle;
+                    member.camera.handle = handle;
                     return c.message(member.session, handle,
                             JanusRequests.joinAsPublisher(room.id, room.pin, participantId), null);
                 })).whenComplete((reply, error) -> {

@@ -22,13 +22,38 @@ final class SfuMember {
     final CompletableFuture<Void> ready = new CompletableFuture<>();
 
     volatile long session;
-    volatile long publisherHandle;
     volatile long subscriberHandle;
     volatile Long privateId;
-    volatile boolean published;
     volatile boolean gone;
-    /** The latest answer to this member's publishing, resent after a resume. */
-    volatile Message.SfuPublished lastPublished;
+    /** What the member publishes: its camera and microphone, and a shared screen as a second feed. */
+    final Feed camera;
+    final Feed screen;
+
+    /** One published feed: its Janus publisher id and handle, and the latest answer (resent after a resume). */
+    static final class Feed {
+        final String id;
+        final boolean isScreen;
+        volatile long handle;
+        volatile boolean published;
+        volatile Message.SfuPublished lastAnswer;
+
+        Feed(String id, boolean isScreen) {
+            this.id = id;
+            this.isScreen = isScreen;
+        }
+    }
+
+    /** Janus publisher ids of screens: the participant's id and this (ids never contain it). */
+    static final String SCREEN_SUFFIX = "~screen";
+
+    /** Whose a Janus feed is: the participant behind a camera or screen feed id. */
+    static String participantOf(String feed) {
+        return feed.endsWith(SCREEN_SUFFIX) ? feed.substring(0, feed.length() - SCREEN_SUFFIX.length()) : feed;
+    }
+
+    Feed feed(boolean screen) {
+        return screen ? this.screen : camera;
+    }
 
     /** What this member receives: mid → feed (participant id) and kind, from Janus's latest streams list. */
     private final Map<String, Stream> streams = new HashMap<>();
@@ -46,6 +71,8 @@ final class SfuMember {
 
     SfuMember(String participantId) {
         this.participantId = participantId;
+        this.camera = new Feed(participantId, false);
+        this.screen = new Feed(participantId + SCREEN_SUFFIX, true);
     }
 
     synchronized void setStreams(List<Stream> current) {
@@ -80,8 +107,10 @@ final class SfuMember {
     /** What a resumed socket must hear again: the publishing answer, and an offer still waiting for its answer. */
     synchronized List<Message> unanswered() {
         List<Message> again = new java.util.ArrayList<>();
-        if (lastPublished != null) {
-            again.add(lastPublished);
+        for (Feed f : List.of(camera, screen)) {
+            if (f.lastAnswer != null) {
+                again.add(f.lastAnswer);
+            }
         }
         if (pendingAnswer != null && !pendingAnswer.isDone()) {
             again.add(pendingOffer);

@@ -41,7 +41,8 @@ final class SfuReceiving {
     void subscribeAll(SfuRoom room, SfuMember member) {
         member.receiving.then(() -> member.ready.thenCompose(ignored -> {
             Set<String> wanted = new TreeSet<>(room.publishers);
-            wanted.remove(member.participantId);
+            wanted.remove(member.camera.id);
+            wanted.remove(member.screen.id);
             wanted.removeAll(member.subscribedFeeds());
             if (member.gone || wanted.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
@@ -92,7 +93,7 @@ final class SfuReceiving {
                     }
                     return;
                 }
-                if (handle == member.publisherHandle && member.publisherHandle != 0) {
+                if (handle != 0 && (handle == member.camera.handle || handle == member.screen.handle)) {
                     publisherEvent(room, member, data);
                     return;
                 }
@@ -123,8 +124,9 @@ final class SfuReceiving {
         if (offer == null || member.gone) {
             return CompletableFuture.completedFuture(null);
         }
-        SfuOffer message = new SfuOffer(offer, streams.stream().map(s -> new SfuStream(s.mid(), s.feed(), s.kind())).toList(),
-                fresh);
+        SfuOffer message = new SfuOffer(offer, streams.stream().map(s -> new SfuStream(s.mid(),
+                SfuMember.participantOf(s.feed()), s.kind(), s.feed().endsWith(SfuMember.SCREEN_SUFFIX) ? "screen" : "camera"))
+                .toList(), fresh);
         CompletableFuture<String> answer = member.awaitAnswer(message);
         log.debug("room {}: offering {} streams to {}", room.id, streams.size(), member.participantId);
         sender.send(room.id, member.participantId, message);

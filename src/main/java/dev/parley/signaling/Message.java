@@ -146,11 +146,15 @@ public sealed interface Message {
      */
     record MediaMode(String mode, String reason) implements Message {}
 
-    /** Client offers what it sends to the media server: a complete SDP offer (ICE gathered, no trickle). */
-    record SfuPublish(String sdp) implements ClientMessage {}
+    /**
+     * Client offers what it sends to the media server: a complete SDP offer (ICE gathered, no trickle).
+     * {@code source} is {@code camera} (microphone and camera; the default) or {@code screen} (a shared
+     * screen, published as a second feed).
+     */
+    record SfuPublish(String sdp, String source) implements ClientMessage {}
 
-    /** The media server's SDP answer to {@code sfu-publish}. */
-    record SfuPublished(String sdp) implements Message {}
+    /** The media server's SDP answer to {@code sfu-publish}, for that {@code source}. */
+    record SfuPublished(String sdp, String source) implements Message {}
 
     /**
      * The media server offers what this participant receives, with the participant behind each
@@ -158,8 +162,11 @@ public sealed interface Message {
      */
     record SfuOffer(String sdp, List<SfuStream> streams, boolean fresh) implements Message {}
 
-    /** One received stream: the transceiver {@code mid}, whose it is, and {@code audio} or {@code video}. */
-    record SfuStream(String mid, String participant, String kind) {}
+    /**
+     * One received stream: the transceiver {@code mid}, whose it is, {@code audio} or {@code video}, and
+     * its {@code source}: {@code camera} (with the microphone) or {@code screen}.
+     */
+    record SfuStream(String mid, String participant, String kind, String source) {}
 
     /** Client answers an {@code sfu-offer}: a complete SDP answer. */
     record SfuAnswer(String sdp) implements ClientMessage {}

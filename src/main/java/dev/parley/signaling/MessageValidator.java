@@ -46,7 +46,7 @@ public final class MessageValidator {
             case Hand hand -> validateHand(hand);
             case Reaction reaction -> validateReaction(reaction);
             case Moderate moderate -> validateModerate(moderate);
-            case SfuPublish publish -> new SfuPublish(sdp(publish.sdp(), "sfu-publish"));
+            case SfuPublish publish -> new SfuPublish(sdp(publish.sdp(), "sfu-publish"), source(publish.source()));
             case SfuAnswer answer -> new SfuAnswer(sdp(answer.sdp(), "sfu-answer"));
             case SfuQuality quality -> validateQuality(quality);
         };
@@ -58,6 +58,16 @@ public final class MessageValidator {
             throw invalid(type + " needs 'sdp', a session description starting with v=0");
         }
         return sdp;
+    }
+
+    private static String source(String source) throws ProtocolException {
+        if (source == null) {
+            return "camera";
+        }
+        if (!source.equals("camera") && !source.equals("screen")) {
+            throw invalid("sfu-publish 'source' must be camera or screen");
+        }
+        return source;
     }
 
     private static SfuQuality validateQuality(SfuQuality quality) throws ProtocolException {

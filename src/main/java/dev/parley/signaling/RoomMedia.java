@@ -27,8 +27,8 @@ public interface RoomMedia {
     /** A participant left the room for good. */
     void departed(String roomId, String participantId);
 
-    /** The participant's SDP offer for what it sends. */
-    void publish(Membership member, String sdp) throws ProtocolException;
+    /** The participant's SDP offer for what it sends from a source: its camera (and microphone) or its screen. */
+    void publish(Membership member, String sdp, boolean screen) throws ProtocolException;
 
     /** The participant's SDP answer to the last {@code sfu-offer}. */
     void answer(Membership member, String sdp) throws ProtocolException;
@@ -52,7 +52,7 @@ public interface RoomMedia {
         public void departed(String roomId, String participantId) {}
 
         @Override
-        public void publish(Membership member, String sdp) throws ProtocolException {
+        public void publish(Membership member, String sdp, boolean screen) throws ProtocolException {
             throw notSfu();
         }
 

@@ -5,7 +5,7 @@ import { icon } from './icons.js';
 
 /**
  * @typedef {{el: HTMLElement, video: HTMLVideoElement, audio: HTMLAudioElement|null, name: string,
- *            label: string, pin: HTMLButtonElement}} Tile
+ *            label: string, pin: HTMLButtonElement, camera?: MediaStream, screen?: MediaStreamTrack|null}} Tile
  * @typedef {{audio: boolean, video: boolean, screen: boolean, hand: boolean}} TileState
  */
 
@@ -61,8 +61,12 @@ export class TileGrid {
     }
     const video = stream.getVideoTracks();
     const audio = stream.getAudioTracks();
-    if (video.length && tile.video.srcObject?.getVideoTracks?.()[0] !== video[0]) {
-      tile.video.srcObject = new MediaStream(video);
+    if (video.length && tile.camera?.getVideoTracks()[0] !== video[0]) {
+      tile.camera = new MediaStream(video);
+    }
+    // A screen shared as its own feed (SFU) has the tile while it lasts.
+    if (video.length && !tile.screen && tile.video.srcObject !== tile.camera) {
+      tile.video.srcObject = tile.camera ?? null;
       tile.video.play().catch(() => {});
     }
     if (audio.length && tile.audio.srcObject?.getAudioTracks?.()[0] !== audio[0]) {
@@ -70,6 +74,17 @@ export class TileGrid {
       this.#routeAudio(tile.audio);
       tile.audio.play().catch(() => {});
     }
+  }
+
+  /** A remote screen received as its own feed shows in the presenter's tile; null goes back to the camera. */
+  setRemoteScreen(/** @type {string} */ id, /** @type {MediaStreamTrack|null} */ track) {
+    const tile = this.tiles.get(id);
+    if (!tile) {
+      return;
+    }
+    tile.screen = track;
+    tile.video.srcObject = track ? new MediaStream([track]) : tile.camera ?? null;
+    tile.video.play().catch(() => {});
   }
 
   /** Mute icon, camera-off avatar, raised hand and presenter layout, from announced state. */

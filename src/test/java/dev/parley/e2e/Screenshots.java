@@ -25,6 +25,10 @@ public final class Screenshots {
             browsers.add(first);
             MeetingPage ada = new MeetingPage(first, base).openLanding();
             shot(first, out.resolve("landing.png"));
+            first.driver().manage().window().setSize(new Dimension(390, 844));
+            Thread.sleep(500);
+            shot(first, out.resolve("landing-phone.png"));
+            first.driver().manage().window().setSize(new Dimension(1280, 800));
             String room = ada.createMeeting();
             ada.awaitLocalPreview();
             ada.enterName("Ada Lovelace");

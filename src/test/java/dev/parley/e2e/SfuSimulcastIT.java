@@ -14,8 +14,9 @@ import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Simulcast through the SFU, with a 1280x720 camera: the tile a page pins gets the full layer, a grid
- * tile the small one; unpinning brings it back down. Frame widths come from getStats().
+ * Through the SFU, with a 1280x720 camera: simulcast (the tile a page pins gets the full layer, a grid
+ * tile the small one; unpinning brings it back down), then a shared screen as a second feed (shown in
+ * the presenter's tile while the camera keeps arriving). Frame widths come from getStats().
  */
 class SfuSimulcastIT {
     private final List<Browser> browsers = new ArrayList<>();
@@ -47,7 +48,7 @@ class SfuSimulcastIT {
         List<MeetingPage> pages = new ArrayList<>();
         String room = null;
         for (String name : List.of("Ada", "Bob", "Cy")) {
-            Browser browser = Browser.launch(name, FakeCamera.flag(1280, 720));
+            Browser browser = Browser.launch(name, FakeCamera.flag(1280, 720), Browser.SCREEN_1280x720);
             browsers.add(browser);
             MeetingPage page = new MeetingPage(browser, baseUrl);
             if (room == null) {
@@ -81,5 +82,31 @@ class SfuSimulcastIT {
         MeetingPage.MediaWindow unpinned = ada.awaitTileMedia("Bob", "Bob back on the small layer after unpinning", 1500,
             w -> w.framesDecoded() > 0 && w.frameWidth() > 0 && w.frameWidth() <= 320);
         System.out.printf("[simulcast] Bob unpinned: %s%n", unpinned);
+
+        // ---- Bob presents: his screen is a second feed, his camera keeps coming ----
+        MeetingPage bob = pages.get(1);
+        bob.click("Present now");
+        bob.awaitToggle("Stop presenting", true);
+        MeetingPage.MediaWindow screen = ada.awaitTileMedia("Bob", "Bob's screen in his tile", 1500,
+            w -> w.framesDecoded() > 0 && w.frameWidth() >= 1000);
+        System.out.printf("[screen] Bob's tile on Ada's page while presenting: %s%n", screen);
+        ada.awaitTrue("three remote videos decoding: Bob's screen, Bob's camera beside it, and Cy's camera",
+            () -> growingVideos(ada) == 3);
+        bob.click("Stop presenting");
+        bob.awaitToggle("Present now", false);
+        MeetingPage.MediaWindow back = ada.awaitTileMedia("Bob", "Bob's tile back on his camera", 1500,
+            w -> w.framesDecoded() > 0 && w.frameWidth() > 0 && w.frameWidth() <= 640);
+        System.out.printf("[screen] Bob's tile after presenting: %s%n", back);
+    }
+
+    /** How many remote videos decode more frames over one second. */
+    private static long growingVideos(MeetingPage page) {
+        java.util.Map<String, Long> before = new java.util.HashMap<>();
+        page.browser().inbound().stream().filter(v -> v.kind().equals("video"))
+            .forEach(v -> before.put(v.trackId(), v.framesDecoded()));
+        Browser.pause(1000);
+        return page.browser().inbound().stream()
+            .filter(v -> v.kind().equals("video") && v.framesDecoded() > before.getOrDefault(v.trackId(), Long.MAX_VALUE))
+            .count();
     }
 }

@@ -15,6 +15,6 @@ public final class SfuPublishHandler implements MessageHandler<SfuPublish> {
 
     @Override
     public void handle(Session session, SfuPublish message) throws ProtocolException {
-        media.publish(Memberships.require(session), message.sdp());
+        media.publish(Memberships.require(session), message.sdp(), "screen".equals(message.source()));
     }
 }
