@@ -220,6 +220,25 @@ public final class MeetingPage {
      */
     public static List<MeetingPage> joinCall(String baseUrl, List<Browser> opened, Function<String, Browser> launch,
                                              String... names) {
+        List<MeetingPage> pages = joinOneByOne(baseUrl, opened, launch, names);
+        for (int i = 0; i < pages.size(); i++) {
+            List<String> others = new ArrayList<>(List.of(names));
+            others.remove(i);
+            pages.get(i).awaitRemoteTiles(IN_CALL_TIMEOUT, others.toArray(String[]::new));
+        }
+        for (MeetingPage page : pages) {
+            page.browser().awaitRemoteMediaFlowing(names.length - 1);
+        }
+        return pages;
+    }
+
+    /**
+     * Launches one browser per name and clicks "Join now" on each in turn, without waiting for media:
+     * the first creates the meeting with "New meeting", the others open its link ({@link #path()} of the
+     * first page's room).
+     */
+    public static List<MeetingPage> joinOneByOne(String baseUrl, List<Browser> opened, Function<String, Browser> launch,
+                                                 String... names) {
         List<MeetingPage> pages = new ArrayList<>();
         String room = null;
         for (String name : names) {
@@ -234,14 +253,6 @@ public final class MeetingPage {
             page.awaitLocalPreview();
             page.joinAs(name);
             pages.add(page);
-        }
-        for (int i = 0; i < pages.size(); i++) {
-            List<String> others = new ArrayList<>(List.of(names));
-            others.remove(i);
-            pages.get(i).awaitRemoteTiles(IN_CALL_TIMEOUT, others.toArray(String[]::new));
-        }
-        for (MeetingPage page : pages) {
-            page.browser().awaitRemoteMediaFlowing(names.length - 1);
         }
         return pages;
     }

@@ -58,19 +58,9 @@ class SfuIT {
     @Test
     void meshOfFourMovesToTheSfuWhenAFifthJoinsAndEveryoneHearsAndSeesEveryone() {
         String baseUrl = "http://127.0.0.1:" + server.port();
-        List<MeetingPage> pages = new ArrayList<>();
-        String room = null;
-        for (int i = 0; i < 4; i++) {
-            MeetingPage page = open(baseUrl, NAMES[i]);
-            if (room == null) {
-                room = page.openLanding().createMeeting();
-            } else {
-                page.openRoom(room);
-            }
-            page.awaitLocalPreview();
-            page.joinAs(NAMES[i]);
-            pages.add(page);
-        }
+        List<MeetingPage> pages = new ArrayList<>(MeetingPage.joinOneByOne(baseUrl, browsers, SfuIT::launch,
+            List.of(NAMES).subList(0, 4).toArray(String[]::new)));
+        String room = baseUrl + pages.get(0).path();
         // ---- a four-person mesh: three direct connections each ----
         for (MeetingPage page : pages) {
             page.awaitRemoteTiles(others(page, 4));
@@ -79,7 +69,9 @@ class SfuIT {
         }
 
         // ---- the fifth joins: everyone moves to the SFU ----
-        MeetingPage eve = open(baseUrl, "Eve");
+        Browser eveBrowser = launch("Eve");
+        browsers.add(eveBrowser);
+        MeetingPage eve = new MeetingPage(eveBrowser, baseUrl);
         eve.openRoom(room);
         eve.awaitLocalPreview();
         eve.joinAs("Eve");
@@ -135,10 +127,8 @@ class SfuIT {
         System.out.printf("[sfu] after Bob left, Ada still receives Eve: %s%n", after);
     }
 
-    private MeetingPage open(String baseUrl, String name) {
-        Browser browser = Browser.launch(name, FakeCamera.flag(320, 240));
-        browsers.add(browser);
-        return new MeetingPage(browser, baseUrl);
+    private static Browser launch(String name) {
+        return Browser.launch(name, FakeCamera.flag(320, 240));
     }
 
     private static String[] others(MeetingPage page, int count) {

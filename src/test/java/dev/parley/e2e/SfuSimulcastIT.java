@@ -45,21 +45,8 @@ class SfuSimulcastIT {
             "--sfu", "--media-mode", "sfu"});
         SfuSupport.awaitAvailable(server, Duration.ofSeconds(20));
         String baseUrl = "http://127.0.0.1:" + server.port();
-        List<MeetingPage> pages = new ArrayList<>();
-        String room = null;
-        for (String name : List.of("Ada", "Bob", "Cy")) {
-            Browser browser = Browser.launch(name, FakeCamera.flag(1280, 720), Browser.SCREEN_1280x720);
-            browsers.add(browser);
-            MeetingPage page = new MeetingPage(browser, baseUrl);
-            if (room == null) {
-                room = page.openLanding().createMeeting();
-            } else {
-                page.openRoom(room);
-            }
-            page.awaitLocalPreview();
-            page.joinAs(name);
-            pages.add(page);
-        }
+        List<MeetingPage> pages = MeetingPage.joinOneByOne(baseUrl, browsers,
+            name -> Browser.launch(name, FakeCamera.flag(1280, 720), Browser.SCREEN_1280x720), "Ada", "Bob", "Cy");
         MeetingPage ada = pages.get(0);
         ada.awaitRemoteTiles("Bob", "Cy");
         // Bob and Cy stay quiet, so neither becomes Ada's active speaker (which would also get the full layer).

@@ -11,23 +11,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /** Janus for the SFU tests: present (or the test is skipped locally, failed on CI), and reachable. */
 final class SfuSupport {
     private SfuSupport() {}
 
     static void requireJanus() {
-        boolean installed = Stream.of(System.getenv("PATH").split(java.io.File.pathSeparator))
-            .anyMatch(dir -> Files.isExecutable(Path.of(dir, "janus")));
-        if (installed) {
-            return;
-        }
-        String message = "SFU tests need the Janus media server; install with: apt-get install -y janus";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new IllegalStateException(message + " (CI=true, so this is a failure, not a skip)");
-        }
-        Assumptions.abort(message);
+        dev.parley.support.JanusInstalled.require();
     }
 
     static void awaitAvailable(Parley server, Duration timeout) throws InterruptedException {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /** Starting a real Janus for tests, and a listener that records what it hears. */
 final class JanusTesting {
@@ -29,16 +27,7 @@ final class JanusTesting {
 
     /** The janus binary; skips the test when it is missing, except on CI (CI=true), where that fails. */
     static Path requireJanus() {
-        Optional<Path> binary = JanusProcess.findBinary("janus");
-        if (binary.isPresent()) {
-            return binary.get();
-        }
-        String message = "Janus tests need the janus binary on PATH; install with: apt-get install -y janus";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new IllegalStateException(message + " (CI=true, so this is a failure, not a skip)");
-        }
-        Assumptions.abort(message);
-        throw new AssertionError("unreachable");
+        return dev.parley.support.JanusInstalled.require();
     }
 
     static JanusProcess start(Path workDir) throws IOException {

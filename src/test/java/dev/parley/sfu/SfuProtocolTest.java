@@ -11,6 +11,7 @@ import dev.parley.janus.JanusConnection;
 import dev.parley.janus.JanusException;
 import dev.parley.janus.JanusListener;
 import dev.parley.janus.JanusProcess;
+import dev.parley.support.JanusInstalled;
 import dev.parley.support.WsClient;
 import java.io.IOException;
 import java.net.URI;
@@ -31,7 +32,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Parley's SFU orchestration against a real Janus started with {@code --sfu}, over real WebSockets:
@@ -46,13 +46,7 @@ class SfuProtocolTest {
 
     @BeforeEach
     void needsJanus() throws IOException {
-        if (JanusProcess.findBinary("janus").isEmpty()) {
-            String message = "SFU tests need janus on PATH (apt-get install -y janus)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new IllegalStateException(message + " (CI=true, so this is a failure, not a skip)");
-            }
-            Assumptions.abort(message);
-        }
+        JanusInstalled.require();
         dataDir = Files.createTempDirectory("parley-sfu-test-");
     }
 
