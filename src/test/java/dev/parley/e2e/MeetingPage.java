@@ -104,9 +104,12 @@ public final class MeetingPage {
         field.sendKeys(name);
     }
 
-    /** The pre-join screen's local preview is a video element with a live camera stream. */
+    /**
+     * The pre-join screen's local preview is a video element with a live camera stream. The wait is the in-call
+     * one: a browser opening beside others that encode a call can take more than 10 s to start its camera.
+     */
     public void awaitLocalPreview() {
-        await("a playing local preview <video> on the pre-join screen", () -> Boolean.TRUE.equals(browser.driver().executeScript(
+        await("a playing local preview <video> on the pre-join screen", IN_CALL_TIMEOUT, () -> Boolean.TRUE.equals(browser.driver().executeScript(
             "return Array.from(document.querySelectorAll('video')).some(v => v.srcObject && v.readyState >= 2)")));
     }
 

@@ -58,6 +58,9 @@ class SfuIT {
     @Test
     void meshOfFourMovesToTheSfuWhenAFifthJoinsAndEveryoneHearsAndSeesEveryone() {
         String baseUrl = "http://127.0.0.1:" + server.port();
+        // Eve's browser starts before the mesh loads the machine; she opens the meeting later.
+        Browser eveBrowser = launch("Eve");
+        browsers.add(eveBrowser);
         List<MeetingPage> pages = new ArrayList<>(MeetingPage.joinOneByOne(baseUrl, browsers, SfuIT::launch,
             List.of(NAMES).subList(0, 4).toArray(String[]::new)));
         String room = baseUrl + pages.get(0).path();
@@ -69,8 +72,6 @@ class SfuIT {
         }
 
         // ---- the fifth joins: everyone moves to the SFU ----
-        Browser eveBrowser = launch("Eve");
-        browsers.add(eveBrowser);
         MeetingPage eve = new MeetingPage(eveBrowser, baseUrl);
         eve.openRoom(room);
         eve.awaitLocalPreview();
@@ -84,14 +85,14 @@ class SfuIT {
                 return pcs.size() == 2 && pcs.stream().allMatch(pc -> pc.state().equals("connected"));
             });
         }
-        for (MeetingPage page : pages) {
+        SfuSupport.eachAtOnce(pages, page -> {
             for (String other : others(page, 5)) {
                 MeetingPage.MediaWindow w = page.awaitTileMedia(other, "video frames from " + other + " through the SFU",
                     1500, m -> m.framesDecoded() > 0 && m.frameWidth() > 0);
                 assertThat(w.frameWidth()).as(page.label() + ": width of " + other + "'s video").isLessThanOrEqualTo(320);
             }
-        }
-        // Timing is measured by bench/run --sfu, not here: these checks visit five loaded browsers one by one.
+        });
+        // Timing is measured by bench/run --sfu, not here: these checks visit five loaded browsers.
         assertThat(eve.browser().createdPeerConnections()).as("Eve never made a mesh connection").isEqualTo(2);
         for (MeetingPage page : pages.subList(0, 4)) {
             SfuSupport.assertSameTiles(page, "Eve");
@@ -105,13 +106,12 @@ class SfuIT {
         for (MeetingPage talker : pages) {
             talker.click("Unmute microphone");
             talker.awaitToggle("Mute microphone", false);
-            for (MeetingPage listener : pages) {
-                if (listener != talker) {
-                    MeetingPage.MediaWindow w = listener.awaitTileMedia(talker.label(), "audio energy from " + talker.label(),
-                        1500, m -> m.audioEnergy() > MIN_AUDIO_ENERGY);
-                    System.out.printf("[sfu] %s hears %s: %s%n", listener.label(), talker.label(), w);
-                }
-            }
+            // Listeners are separate browsers, so they are measured at the same time.
+            SfuSupport.eachAtOnce(pages.stream().filter(listener -> listener != talker).toList(), listener -> {
+                MeetingPage.MediaWindow w = listener.awaitTileMedia(talker.label(), "audio energy from " + talker.label(),
+                    1500, m -> m.audioEnergy() > MIN_AUDIO_ENERGY);
+                System.out.printf("[sfu] %s hears %s: %s%n", listener.label(), talker.label(), w);
+            });
             talker.click("Mute microphone");
             talker.awaitToggle("Unmute microphone", true);
         }

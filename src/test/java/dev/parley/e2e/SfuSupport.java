@@ -10,6 +10,11 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /** Janus for the SFU tests: present (or the test is skipped locally, failed on CI), and reachable. */
@@ -64,6 +69,26 @@ final class SfuSupport {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a leftover temp folder is harmless
+        }
+    }
+
+    /** Runs one check per page at the same time (each page is its own browser) and rethrows the first failure. */
+    static void eachAtOnce(List<MeetingPage> pages, Consumer<MeetingPage> check) {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> runs = pages.stream().<Future<?>>map(page -> pool.submit(() -> check.accept(page))).toList();
+            for (Future<?> run : runs) {
+                try {
+                    run.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
         }
     }
 }
