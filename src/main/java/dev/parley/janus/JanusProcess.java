@@ -199,7 +199,8 @@ public final class JanusProcess implements AutoCloseable {
         return "JanusProcess[pid=" + process.pid() + ", url=" + url() + "]";
     }
 
-    private boolean awaitExit(Duration limit) {
+    /** Whether the process exits within {@code limit} (at once if it already has). */
+    public boolean awaitExit(Duration limit) {
         try {
             return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -21,13 +21,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one connection to Janus's API: to a Janus started here as a child process ({@code --sfu}) or to
- * an external one ({@code --janus-url}). When the connection drops it says so, then reconnects,
- * restarting the child process if it died.
+ * an external one ({@code --janus-url}). When the connection drops it reconnects at once, so the
+ * sessions can be claimed; if Janus itself died or cannot be reached, it says so and keeps trying,
+ * restarting the child process.
  */
 final class JanusLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JanusLink.class);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(15);
     private static final long RETRY_MILLIS = 2000;
+    /** A Janus that dropped the connection because it is dying exits within this. */
+    private static final long EXIT_GRACE_MILLIS = 300;
     private static final String PID_FILE = "janus.pid";
 
     /** What the coordinator hears from the link. */
@@ -36,6 +39,10 @@ final class JanusLink implements AutoCloseable {
 
         void event(JsonNode message);
 
+        /** The connection dropped but Janus may still be there with every session: a new one follows. */
+        void suspended(String why);
+
+        /** Janus is gone, or cannot be reached: what it held is lost. */
         void down(String why);
     }
 
@@ -109,6 +116,7 @@ final class JanusLink implements AutoCloseable {
         }).whenComplete((opened, error) -> {
             if (error != null) {
                 log.warn("cannot reach Janus at {}: {}; retrying", url, rootMessage(error));
+                events.down("Janus cannot be reached");
                 retry();
                 return;
             }
@@ -123,9 +131,16 @@ final class JanusLink implements AutoCloseable {
             return;
         }
         connection = null;
-        log.warn("{}; rooms on the SFU go back to peer to peer", why);
-        events.down(why);
-        retry();
+        JanusProcess child = process;
+        if (child != null && child.awaitExit(Duration.ofMillis(EXIT_GRACE_MILLIS))) {
+            log.warn("{}: Janus exited; rooms on the SFU go back to peer to peer", why);
+            events.down(why);
+            retry();
+            return;
+        }
+        log.warn("{}; reconnecting to take its sessions over", why);
+        events.suspended(why);
+        scheduler.execute(this::connect);
     }
 
     private void retry() {

@@ -41,6 +41,11 @@ final class JanusRequests {
         return body;
     }
 
+    /** Who is in a room; {@code publisher} marks those whose media is up. */
+    static ObjectNode listParticipants(String room) {
+        return request("listparticipants").put("room", room);
+    }
+
     static ObjectNode joinAsPublisher(String room, String pin, String participantId) {
         return request("join").put("ptype", "publisher").put("room", room).put("pin", pin).put("id", participantId);
     }

@@ -3,7 +3,6 @@ package dev.parley.sfu;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.config.SfuConfig;
 import dev.parley.janus.JanusConnection;
-import dev.parley.janus.JanusException;
 import dev.parley.room.Participant;
 import dev.parley.room.Room;
 import dev.parley.room.RoomRegistry;
@@ -12,9 +11,7 @@ import dev.parley.room.RoomSettingsStore;
 import dev.parley.security.PasswordHasher;
 import dev.parley.signaling.ErrorCode;
 import dev.parley.signaling.Message;
-import dev.parley.signaling.Message.ErrorReply;
 import dev.parley.signaling.Message.MediaMode;
-import dev.parley.signaling.Message.SfuPublished;
 import dev.parley.signaling.MessageCodec;
 import dev.parley.signaling.ProtocolException;
 import dev.parley.signaling.RoomMedia;
@@ -26,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +31,13 @@ import org.slf4j.LoggerFactory;
  * Runs rooms through Janus VideoRoom when they grow past the mesh limit (or are made large, or the
  * operator says so). Browsers only ever talk to Parley: this class turns their offers and answers into
  * Janus requests, and Janus's offers and events into Parley messages. A Janus room has the Parley
- * room's id and a pin, and is destroyed when its last member leaves.
+ * room's id and a pin, and is destroyed when its last member leaves. When the connection to Janus
+ * drops, its sessions are claimed on a new one; if Janus itself is gone, the rooms go back to a mesh.
  */
 public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SfuCoordinator.class);
-    private static final int JANUS_ROOM_EXISTS = 427;
+    /** How long a lost connection may take to come back before the rooms give up on the SFU. */
+    private static final long RECLAIM_WINDOW_MILLIS = 5000;
 
     private final SfuConfig config;
     private final RoomRegistry rooms;
@@ -47,11 +47,11 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     private final JanusLink link;
     private final Map<String, SfuRoom> sfuRooms = new ConcurrentHashMap<>();
     private final SfuReceiving receiving;
+    private final SfuPublishing publishing;
     private final int maxPublishers;
-    private volatile Janus janus;
-
-    /** The live connection and the session rooms are created and destroyed on. */
-    record Janus(JanusConnection connection, String adminKey, long adminSession, long adminHandle) {}
+    private volatile JanusAdmin janus;
+    /** Set between a lost connection and its return, while Janus may still hold every session. */
+    private final AtomicReference<JanusAdmin> suspended = new AtomicReference<>();
 
     public SfuCoordinator(SfuConfig config, RoomRegistry rooms, RoomSettingsStore settings, Path dataDir,
             int maxParticipants, ScheduledExecutorService scheduler) {
@@ -61,6 +61,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         this.scheduler = scheduler;
         this.maxPublishers = maxParticipants;
         this.receiving = new SfuReceiving(this::send, () -> janus);
+        this.publishing = new SfuPublishing(this::send, () -> janus, receiving);
         this.link = new JanusLink(config, dataDir.resolve("janus"), scheduler, new JanusLink.Events() {
             @Override
             public void up(JanusConnection connection, String adminKey) {
@@ -68,14 +69,20 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
             }
 
             @Override
+            public void suspended(String why) {
+                suspend(why);
+            }
+
+            @Override
             public void event(JsonNode message) {
-                if (!publisherEvent(message)) {
+                if (!receiving.mediaEvent(sfuRooms.values(), message)) {
                     receiving.event(sfuRooms.values(), message);
                 }
             }
 
             @Override
             public void down(String why) {
+                suspended.set(null);
                 fallBackToMesh();
             }
         });
@@ -96,10 +103,10 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
 
     @Override
     public String admitted(Room room, Participant participant, String password) {
-        if (janus == null) {
+        SfuRoom sfu = sfuRooms.get(room.id());
+        if (janus == null && (sfu == null || suspended.get() == null)) {
             return Message.MESH;
         }
-        SfuRoom sfu = sfuRooms.get(room.id());
         if (sfu == null) {
             boolean large = settings.find(room.id()).map(RoomSettings::large).orElse(false);
             boolean sfuNow = config.policy() == SfuConfig.Policy.SFU || large || room.size() > config.meshLimit();
@@ -155,72 +162,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     @Override
     public void publish(Membership who, String sdp, boolean screen) throws ProtocolException {
         SfuRoom room = sfuRooms.get(who.roomId());
-        SfuMember member = memberOf(room, who);
-        SfuMember.Feed feed = member.feed(screen);
-        log.debug("room {}: {} publishes {}", room.id, member.participantId, feed.id);
-        member.publishing.then(() -> member.ready.thenCompose(ignored -> screenHandle(room, member, feed))
-                        .thenCompose(handle -> janus().connection().message(member.session, handle,
-                                JanusRequests.publish(feed.published), JanusRequests.jsep("offer", sdp))))
-                .whenComplete((reply, error) -> {
-                    String answer = reply == null ? null : JanusRequests.sdp(reply);
-                    if (error != null || answer == null) {
-                        log.warn("room {}: Janus refused {}'s offer: {}", room.id, member.participantId,
-                                error != null ? error.getMessage() : reply);
-                        send(room.id, member.participantId, ErrorReply.of(ErrorCode.SFU_FAILED,
-                                "the media server did not accept what you send"));
-                        return;
-                    }
-                    log.debug("room {}: {} published", room.id, member.participantId);
-                    SfuPublished published = new SfuPublished(answer, screen ? "screen" : "camera");
-                    feed.lastAnswer = published;
-                    send(room.id, member.participantId, published);
-                    feed.published = true;
-                    // Others subscribe once the media is up ("webrtcup"): Janus knows no feed before.
-                });
-    }
-
-    /** The handle a feed publishes on; a screen gets its own, joined as a second publisher, on first use. */
-    private CompletableFuture<Long> screenHandle(SfuRoom room, SfuMember member, SfuMember.Feed feed) {
-        if (feed.handle != 0) {
-            return CompletableFuture.completedFuture(feed.handle);
-        }
-        JanusConnection c = janus().connection();
-        return c.attach(member.session, JanusRequests.PLUGIN).thenCompose(handle -> {
-            feed.handle = handle;
-            return c.message(member.session, handle, JanusRequests.joinAsPublisher(room.id, room.pin, feed.id), null)
-                    .thenApply(joined -> handle);
-        });
-    }
-
-    /**
-     * A publisher's connection came up (others may now subscribe to it) or went down. True if the
-     * message was about a publisher handle and handled here.
-     */
-    private boolean publisherEvent(JsonNode message) {
-        String kind = message.path("janus").asText();
-        if (!kind.equals("webrtcup") && !kind.equals("hangup")) {
-            return false;
-        }
-        long handle = message.path("sender").asLong();
-        for (SfuRoom room : sfuRooms.values()) {
-            for (SfuMember member : room.members.values()) {
-                SfuMember.Feed feed = member.camera.handle == handle ? member.camera
-                        : member.screen.handle == handle ? member.screen : null;
-                if (feed != null && handle != 0) {
-                    log.debug("room {}: {}'s publishing connection: {}", room.id, feed.id, kind);
-                    if (kind.equals("webrtcup")) {
-                        room.publishers.add(feed.id);
-                        room.members.values().forEach(other -> receiving.subscribeAll(room, other));
-                    } else {
-                        room.publishers.remove(feed.id);
-                        feed.published = false;
-                        feed.lastAnswer = null;
-                    }
-                    return true;
-                }
-            }
-        }
-        return false;
+        publishing.publish(room, memberOf(room, who), sdp, screen);
     }
 
     @Override
@@ -253,64 +195,28 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         SfuRoom room = new SfuRoom(roomId, password != null ? password : PasswordHasher.randomSecret(),
                 PasswordHasher.randomSecret());
         sfuRooms.put(roomId, room);
-        Janus j = janus();
-        JanusConnection c = j.connection();
-        c.message(j.adminSession(), j.adminHandle(),
-                        JanusRequests.createRoom(roomId, j.adminKey(), room.pin, room.secret, maxPublishers), null)
-                .exceptionallyCompose(error -> {
-                    // 427: a room by that id is still there (its destruction is on its way, or an external
-                    // Janus kept it from an earlier Parley): replace it.
-                    Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-                    if (cause instanceof JanusException e && e.code() == JANUS_ROOM_EXISTS) {
-                        return c.message(j.adminSession(), j.adminHandle(), JanusRequests.destroyRoomAsAdmin(roomId,
-                                j.adminKey()), null).thenCompose(ignored -> c.message(j.adminSession(), j.adminHandle(),
-                                JanusRequests.createRoom(roomId, j.adminKey(), room.pin, room.secret, maxPublishers), null));
-                    }
-                    return CompletableFuture.failedFuture(error);
-                })
-                .whenComplete((reply, error) -> {
-                    if (error != null) {
-                        log.warn("room {}: Janus did not create the room: {}", roomId, error.getMessage());
-                        room.created.completeExceptionally(error);
-                    } else {
-                        room.created.complete(null);
-                    }
-                });
+        janus().create(room, maxPublishers).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.warn("room {}: Janus did not create the room: {}", roomId, error.getMessage());
+                room.created.completeExceptionally(error);
+            } else {
+                room.created.complete(null);
+            }
+        });
         return room;
     }
 
-    private SfuMember addMember(SfuRoom room, String participantId) {
+    /** A new member joins the Janus room now, or once a lost connection is back. */
+    private void addMember(SfuRoom room, String participantId) {
         SfuMember member = new SfuMember(participantId);
         room.members.put(participantId, member);
-        JanusConnection c = janus().connection();
-        member.publishing.then(() -> room.created
-                .thenCompose(ignored -> c.createSession())
-                .thenCompose(session -> {
-                    member.session = session;
-                    return c.attach(session, JanusRequests.PLUGIN);
-                })
-                .thenCompose(handle -> {
-                    member.camera.handle = handle;
-                    return c.message(member.session, handle,
-                            JanusRequests.joinAsPublisher(room.id, room.pin, participantId), null);
-                })).whenComplete((reply, error) -> {
-                    if (error != null) {
-                        log.warn("room {}: {} could not join the Janus room: {}", room.id, participantId, error.getMessage());
-                        member.ready.completeExceptionally(error);
-                        send(room.id, participantId, ErrorReply.of(ErrorCode.SFU_FAILED,
-                                "could not reach the media server"));
-                        return;
-                    }
-                    JsonNode privateId = JanusRequests.data(reply).path("private_id");
-                    member.privateId = privateId.canConvertToLong() ? privateId.asLong() : null;
-                    member.ready.complete(null);
-                    receiving.subscribeAll(room, member);
-                });
-        return member;
+        if (janus != null) {
+            publishing.join(room, member);
+        }
     }
 
     private CompletableFuture<Void> endSession(SfuMember member) {
-        Janus j = janus;
+        JanusAdmin j = janus;
         if (j == null || member.session == 0) {
             return CompletableFuture.completedFuture(null);
         }
@@ -318,27 +224,80 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     }
 
     private CompletableFuture<Void> destroy(SfuRoom room) {
-        Janus j = janus;
+        JanusAdmin j = janus;
         if (j == null) {
             return CompletableFuture.completedFuture(null);
         }
         log.info("room {} is empty: its Janus room is destroyed", room.id);
-        return j.connection().message(j.adminSession(), j.adminHandle(), JanusRequests.destroyRoom(room.id, room.secret), null)
-                .handle((ok, error) -> {
-                    if (error != null) {
-                        log.warn("room {}: Janus did not destroy the room: {}", room.id, error.getMessage());
-                    }
-                    return null;
-                });
+        return j.destroy(room).handle((ok, error) -> {
+            if (error != null) {
+                log.warn("room {}: Janus did not destroy the room: {}", room.id, error.getMessage());
+            }
+            return null;
+        });
     }
 
     private void connected(JanusConnection connection, String adminKey) {
-        connection.createSession().thenCompose(session -> connection.attach(session, JanusRequests.PLUGIN)
-                        .thenAccept(handle -> janus = new Janus(connection, adminKey, session, handle)))
-                .exceptionally(error -> {
-                    log.warn("Janus is reachable but refused a session: {}", error.getMessage());
-                    return null;
-                });
+        JanusAdmin lost = suspended.getAndSet(null);
+        if (lost == null) {
+            JanusAdmin.open(connection, adminKey).thenAccept(admin -> janus = admin).exceptionally(error -> {
+                log.warn("Janus is reachable but refused a session: {}", error.getMessage());
+                return null;
+            });
+            return;
+        }
+        lost.reclaim(connection, sfuRooms.values()).whenComplete((admin, error) -> {
+            if (error != null) {
+                log.warn("Janus no longer has this server's sessions ({}); rooms on the SFU go back to peer to peer",
+                        error.getMessage());
+                fallBackToMesh();
+                connected(connection, adminKey);
+                return;
+            }
+            janus = admin;
+            log.info("took over the Janus sessions of {} rooms on a new connection", sfuRooms.size());
+            sfuRooms.values().forEach(this::resync);
+        });
+    }
+
+    /**
+     * The connection dropped but Janus may be alive with every session (and the media never stopped):
+     * wait for the link to come back, and fall back to a mesh if it does not come back in time.
+     */
+    private void suspend(String why) {
+        JanusAdmin lost = janus;
+        janus = null;
+        if (lost == null || sfuRooms.isEmpty()) {
+            return;
+        }
+        suspended.set(lost);
+        scheduler.schedule(() -> {
+            if (suspended.compareAndSet(lost, null)) {
+                log.warn("Janus did not come back within {} ms ({}); rooms on the SFU go back to peer to peer",
+                        RECLAIM_WINDOW_MILLIS, why);
+                fallBackToMesh();
+            }
+        }, RECLAIM_WINDOW_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** After a reclaim: events may have been lost, so re-read who publishes and bring every member up to date. */
+    private void resync(SfuRoom room) {
+        janus().publishers(room.id).whenComplete((feeds, error) -> {
+            if (error != null) {
+                log.warn("room {}: cannot list its publishers after reconnecting: {}", room.id, error.getMessage());
+                return;
+            }
+            room.publishers.retainAll(feeds);
+            room.publishers.addAll(feeds);
+            for (SfuMember member : room.members.values()) {
+                if (!member.joining()) {
+                    publishing.join(room, member);
+                } else {
+                    receiving.subscribeAll(room, member);
+                }
+                member.takeAfterReconnect().forEach(Runnable::run);
+            }
+        });
     }
 
     /** Janus is gone: every SFU room goes back to a mesh, and its people are told, so no tile freezes unexplained. */
@@ -353,24 +312,16 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     }
 
     private void keepAlive() {
-        Janus j = janus;
-        if (j == null) {
-            return;
-        }
-        j.connection().keepalive(j.adminSession());
-        for (SfuRoom room : sfuRooms.values()) {
-            for (SfuMember member : room.members.values()) {
-                if (member.session != 0) {
-                    j.connection().keepalive(member.session);
-                }
-            }
+        JanusAdmin j = janus;
+        if (j != null) {
+            j.keepAlive(sfuRooms.values());
         }
     }
 
-    private Janus janus() {
-        Janus j = janus;
+    private JanusAdmin janus() {
+        JanusAdmin j = janus;
         if (j == null) {
-            throw new IllegalStateException("Janus is not connected");
+            throw new java.io.UncheckedIOException(new java.io.IOException("Janus is not connected"));
         }
         return j;
     }
@@ -383,6 +334,10 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     void send(String roomId, String participantId, Message message) {
         rooms.find(roomId).flatMap(room -> room.find(participantId))
                 .ifPresent(p -> p.connection().send(codec.encode(message)));
+    }
+
+    Optional<SfuRoom> room(String roomId) {
+        return Optional.ofNullable(sfuRooms.get(roomId));
     }
 
     Optional<JanusLink> link() {

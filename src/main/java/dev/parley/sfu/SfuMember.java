@@ -25,6 +25,10 @@ final class SfuMember {
     volatile long subscriberHandle;
     volatile Long privateId;
     volatile boolean gone;
+    /** Whether joining the Janus room has begun (it waits while a lost connection comes back). */
+    private boolean joining;
+    /** Requests the lost connection took with it, to send again on the new one. */
+    private final List<Runnable> afterReconnect = new java.util.ArrayList<>();
     /** What the member publishes: its camera and microphone, and a shared screen as a second feed. */
     final Feed camera;
     final Feed screen;
@@ -131,7 +135,38 @@ final class SfuMember {
         return true;
     }
 
+    /** True for the one caller that gets to join the Janus room. */
+    synchronized boolean startJoining() {
+        if (joining) {
+            return false;
+        }
+        joining = true;
+        return true;
+    }
+
+    synchronized boolean joining() {
+        return joining;
+    }
+
+    /** The connection went while joining: start over (with a new session) once it is back. */
+    synchronized void joinLost() {
+        joining = false;
+        session = 0;
+        camera.handle = 0;
+    }
+
+    synchronized void afterReconnect(Runnable request) {
+        afterReconnect.add(request);
+    }
+
+    synchronized List<Runnable> takeAfterReconnect() {
+        List<Runnable> taken = List.copyOf(afterReconnect);
+        afterReconnect.clear();
+        return taken;
+    }
+
     synchronized void abandon() {
+        afterReconnect.clear();
         gone = true;
         if (pendingAnswer != null) {
             pendingAnswer.cancel(false);

@@ -30,9 +30,9 @@ final class SfuReceiving {
     }
 
     private final Sender sender;
-    private final Supplier<SfuCoordinator.Janus> janus;
+    private final Supplier<JanusAdmin> janus;
 
-    SfuReceiving(Sender sender, Supplier<SfuCoordinator.Janus> janus) {
+    SfuReceiving(Sender sender, Supplier<JanusAdmin> janus) {
         this.sender = sender;
         this.janus = janus;
     }
@@ -78,6 +78,39 @@ final class SfuReceiving {
     void setQuality(SfuMember member, String feed, SfuMember.Quality quality) {
         member.want(feed, quality);
         member.receiving.then(() -> applyLayers(member)).exceptionally(error -> null);
+    }
+
+    /**
+     * A publisher's connection came up (others may now subscribe to it) or went down. True if the
+     * message was about a publisher handle and handled here.
+     */
+    boolean mediaEvent(Collection<SfuRoom> rooms, JsonNode message) {
+        String kind = message.path("janus").asText();
+        if (!kind.equals("webrtcup") && !kind.equals("hangup")) {
+            return false;
+        }
+        long handle = message.path("sender").asLong();
+        for (SfuRoom room : rooms) {
+            for (SfuMember member : room.members.values()) {
+                SfuMember.Feed feed = member.camera.handle == handle ? member.camera
+                        : member.screen.handle == handle ? member.screen : null;
+                if (feed != null && handle != 0) {
+                    log.debug("room {}: {}'s publishing connection: {}", room.id, feed.id, kind);
+                    if (kind.equals("webrtcup")) {
+                        room.publishers.add(feed.id);
+                        // A feed published again (a second screen share) will end again: that is news, not a repeat.
+                        room.seenEvents.removeIf(seen -> seen.startsWith(feed.id + "/"));
+                        room.members.values().forEach(other -> subscribeAll(room, other));
+                    } else {
+                        room.publishers.remove(feed.id);
+                        feed.published = false;
+                        feed.lastAnswer = null;
+                    }
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** An event Janus sent on its own: a subscriber's new offer (someone left), or news about publishers. */
@@ -130,9 +163,9 @@ final class SfuReceiving {
         CompletableFuture<String> answer = member.awaitAnswer(message);
         log.debug("room {}: offering {} streams to {}", room.id, streams.size(), member.participantId);
         sender.send(room.id, member.participantId, message);
-        JanusConnection c = connection();
         return answer.orTimeout(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .thenCompose(sdp -> c.message(member.session, member.subscriberHandle, JanusRequests.start(),
+                // The connection of the moment: it may have been replaced while the browser answered.
+                .thenCompose(sdp -> connection().message(member.session, member.subscriberHandle, JanusRequests.start(),
                         JanusRequests.jsep("answer", sdp)))
                 .thenCompose(started -> {
                     log.debug("room {}: {} receives {} streams", room.id, member.participantId, streams.size());
@@ -150,9 +183,9 @@ final class SfuReceiving {
     }
 
     private JanusConnection connection() {
-        SfuCoordinator.Janus j = janus.get();
+        JanusAdmin j = janus.get();
         if (j == null) {
-            throw new IllegalStateException("Janus is not connected");
+            throw new java.io.UncheckedIOException(new java.io.IOException("Janus is not connected"));
         }
         return j.connection();
     }

@@ -139,6 +139,50 @@ class SfuProtocolTest {
     }
 
     @Test
+    void aDroppedConnectionToJanusIsTakenOverAndTheRoomStaysOnTheSfu() throws Exception {
+        Parley parley = start("--sfu", "--media-mode", "sfu");
+        SfuCoordinator sfu = parley.sfu().orElseThrow();
+        String room = newRoom(parley, Map.of());
+        WsClient ada = join(parley, room, "Ada", null);
+        assertThat(ada.next("joined").path("mode").asText()).isEqualTo("sfu");
+        nextOf(ada, "media-mode");
+        WsClient bob = join(parley, room, "Bob", null);
+        assertThat(bob.next("joined").path("mode").asText()).isEqualTo("sfu");
+        nextOf(bob, "media-mode");
+        nextOf(ada, "participant-joined");
+        await("both members have joined the Janus room", () -> sfu.room(room).map(r -> r.members.size() == 2
+                && r.members.values().stream().allMatch(m -> m.ready.isDone() && !m.ready.isCompletedExceptionally()))
+                .orElse(false));
+        Map<String, Long> before = sessions(sfu, room);
+
+        JanusConnection first = sfu.link().orElseThrow().connection().orElseThrow();
+        first.close();
+        await("Parley is connected to Janus again", () -> sfu.available()
+                && sfu.link().orElseThrow().connection().filter(c -> c != first).isPresent());
+        // The same sessions, claimed on the new connection: nothing for the browsers to redo, so nothing said.
+        assertThat(sessions(sfu, room)).isEqualTo(before);
+        ada.expectSilence(Duration.ofMillis(500));
+        bob.expectSilence(Duration.ofMillis(500));
+        WsClient cy = join(parley, room, "Cy", null);
+        assertThat(cy.next("joined").path("mode").asText()).as("a newcomer after the take-over").isEqualTo("sfu");
+        await("Cy has joined the Janus room", () -> sfu.room(room).map(r -> r.members.size() == 3
+                && r.members.values().stream().allMatch(m -> m.ready.isDone() && !m.ready.isCompletedExceptionally()))
+                .orElse(false));
+
+        for (WsClient c : List.of(ada, bob, cy)) {
+            c.send(Map.of("type", "leave"));
+        }
+        await("the emptied room is destroyed through the new connection", () -> !janusRoomExists(parley, room));
+    }
+
+    /** Each member's Janus session id, by participant id (0 while it is being created). */
+    private static Map<String, Long> sessions(SfuCoordinator sfu, String room) {
+        Map<String, Long> sessions = new java.util.TreeMap<>();
+        sfu.room(room).ifPresent(r -> r.members.forEach((id, member) -> sessions.put(id, member.session)));
+        return sessions;
+    }
+
+    @Test
     void losingJanusMovesRoomsBackToMeshWithAReasonAndItComesBack() throws Exception {
         Parley parley = start("--sfu", "--media-mode", "sfu");
         String room = newRoom(parley, Map.of());

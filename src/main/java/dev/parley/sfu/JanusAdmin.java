@@ -1,0 +1,93 @@
+package dev.parley.sfu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.janus.JanusConnection;
+import dev.parley.janus.JanusException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The live connection to Janus and the session Parley creates and destroys Janus rooms on. A room has
+ * the Parley room's id, a pin and a secret. After a lost connection, {@link #reclaim} takes every
+ * session over on a new one, so calls go on without touching the browsers' media.
+ */
+record JanusAdmin(JanusConnection connection, String adminKey, long session, long handle) {
+    private static final int ROOM_EXISTS = 427;
+
+    /** Opens the admin session on a fresh connection. */
+    static CompletableFuture<JanusAdmin> open(JanusConnection connection, String adminKey) {
+        return connection.createSession().thenCompose(session -> connection.attach(session, JanusRequests.PLUGIN)
+                .thenApply(handle -> new JanusAdmin(connection, adminKey, session, handle)));
+    }
+
+    /** Creates the Janus room; one left from before (427: being destroyed, or kept by an external Janus) is replaced. */
+    CompletableFuture<Void> create(SfuRoom room, int maxPublishers) {
+        return message(JanusRequests.createRoom(room.id, adminKey, room.pin, room.secret, maxPublishers))
+                .exceptionallyCompose(error -> {
+                    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                    if (cause instanceof JanusException e && e.code() == ROOM_EXISTS) {
+                        return message(JanusRequests.destroyRoomAsAdmin(room.id, adminKey)).thenCompose(ignored ->
+                                message(JanusRequests.createRoom(room.id, adminKey, room.pin, room.secret, maxPublishers)));
+                    }
+                    return CompletableFuture.failedFuture(error);
+                })
+                .thenApply(ignored -> null);
+    }
+
+    CompletableFuture<Void> destroy(SfuRoom room) {
+        return message(JanusRequests.destroyRoom(room.id, room.secret)).thenApply(ignored -> null);
+    }
+
+    /** The feeds that publish in a Janus room now: what Parley re-reads after events may have been lost. */
+    CompletableFuture<Set<String>> publishers(String roomId) {
+        return message(JanusRequests.listParticipants(roomId)).thenApply(reply -> {
+            Set<String> feeds = new HashSet<>();
+            for (JsonNode p : JanusRequests.data(reply).path("participants")) {
+                if (p.path("publisher").asBoolean(false) && p.hasNonNull("id")) {
+                    feeds.add(p.get("id").asText());
+                }
+            }
+            return feeds;
+        });
+    }
+
+    /**
+     * Takes this admin session and every member's session over on {@code fresh}, within Janus's
+     * reclaim_session_timeout. Completes with the admin on the new connection, or fails if any session
+     * is gone (Janus restarted), since half a room on the SFU is no call.
+     */
+    CompletableFuture<JanusAdmin> reclaim(JanusConnection fresh, Collection<SfuRoom> rooms) {
+        List<CompletableFuture<Void>> claims = new ArrayList<>();
+        claims.add(fresh.claim(session));
+        for (SfuRoom room : rooms) {
+            for (SfuMember member : room.members.values()) {
+                if (member.session != 0) {
+                    claims.add(fresh.claim(member.session));
+                }
+            }
+        }
+        return CompletableFuture.allOf(claims.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> new JanusAdmin(fresh, adminKey, session, handle));
+    }
+
+    /** Janus ends a session after about a minute without a request: keep the admin's and every member's. */
+    void keepAlive(Collection<SfuRoom> rooms) {
+        connection.keepalive(session);
+        for (SfuRoom room : rooms) {
+            for (SfuMember member : room.members.values()) {
+                if (member.session != 0) {
+                    connection.keepalive(member.session);
+                }
+            }
+        }
+    }
+
+    private CompletableFuture<JsonNode> message(com.fasterxml.jackson.databind.node.ObjectNode body) {
+        return connection.message(session, handle, body, null);
+    }
+}
