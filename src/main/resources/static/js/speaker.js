@@ -1,5 +1,6 @@
-// Finds who is speaking from audio energy in getStats, and holds the highlight for a moment so it
-// does not flicker between people who pause or talk over each other.
+// Finds who is speaking from audio levels (the packets' level for others, the sent energy for
+// ourselves), and holds the highlight for a moment so it does not flicker between people who pause
+// or talk over each other.
 
 const POLL_MS = 250;
 const HOLD_MS = 1000;
@@ -19,6 +20,8 @@ export class ActiveSpeaker {
     this.selfId = selfId;
     this.onchange = onchange;
     /** @type {Map<string, EnergySample>} */ this.previous = new Map();
+    /** @type {Map<string, number>} the RTP timestamp of each participant's last audio packet seen */
+    this.lastPacket = new Map();
     /** @type {Map<string, number>} when each participant was last heard above the threshold */
     this.lastLoud = new Map();
     /** @type {string|null} */ this.current = null;
@@ -42,19 +45,21 @@ export class ActiveSpeaker {
     try {
       /** @type {Map<string, number>} */
       const levels = new Map();
-      let sawLocal = false;
-      /** @type {Map<RTCPeerConnection, RTCStatsReport>} one getStats per connection per poll */
-      const reports = new Map();
+      /** @type {RTCPeerConnection|null} */
+      let sending = null;
       for (const [id, pc, trackId] of this.connections()) {
-        const stats = reports.get(pc) ?? await pc.getStats();
-        reports.set(pc, stats);
-        stats.forEach((report) => {
-          if (report.type === 'inbound-rtp' && report.kind === 'audio' && (!trackId || report.trackIdentifier === trackId)) {
-            levels.set(id, this.#level(id, report));
-          } else if (report.type === 'media-source' && report.kind === 'audio' && !sawLocal) {
-            sawLocal = true;
-            const self = this.selfId();
-            if (self) levels.set(self, this.#level(self, report));
+        // The receiver's last packet level is cheap to read; a full getStats per connection, four times a
+        // second on every page, was not (it competes with decoding when many videos arrive).
+        const receiver = pc.getReceivers().find((r) => r.track?.kind === 'audio' && (!trackId || r.track.id === trackId));
+        levels.set(id, this.#remoteLevel(id, receiver));
+        sending ??= pc.getSenders().some((s) => s.track?.kind === 'audio') ? pc : null;
+      }
+      // Our own level comes from what we send (its media-source): one getStats, on one connection.
+      const self = this.selfId();
+      if (sending && self) {
+        (await sending.getStats()).forEach((report) => {
+          if (report.type === 'media-source' && report.kind === 'audio') {
+            levels.set(self, this.#level(self, report));
           }
         });
       }
@@ -62,6 +67,21 @@ export class ActiveSpeaker {
     } finally {
       this.busy = false;
     }
+  }
+
+  /**
+   * A remote participant's level: that of the last audio packet (the RTP audio-level header), or 0
+   * when no packet arrived since the previous poll.
+   * @param {string} id @param {RTCRtpReceiver|undefined} receiver
+   */
+  #remoteLevel(id, receiver) {
+    const source = receiver?.getSynchronizationSources()[0];
+    if (!source) {
+      return 0;
+    }
+    const fresh = this.lastPacket.get(id) !== source.rtpTimestamp;
+    this.lastPacket.set(id, source.rtpTimestamp);
+    return fresh ? source.audioLevel ?? 0 : 0;
   }
 
   /** Root-mean-square level since the last poll, from the running energy totals. */

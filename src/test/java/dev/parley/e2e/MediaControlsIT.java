@@ -60,6 +60,14 @@ class MediaControlsIT extends BrowserTest {
 
         // Muting one person says nothing about the other.
         assertMutedIcon(alice, "Bob", false);
+
+        // With Bob quiet, Alice talking is Bob's active speaker, and stops being it once she mutes.
+        bob.click("Mute microphone");
+        bob.awaitToggle("Unmute microphone", true);
+        bob.awaitSpeaking("Alice", true);
+        alice.click("Mute microphone");
+        alice.awaitToggle("Unmute microphone", true);
+        bob.awaitSpeaking("Alice", false);
     }
 
     @Test

@@ -497,6 +497,16 @@ public final class MeetingPage {
         return new TileMedia(video, audio, at);
     }
 
+    /** Waits until the tile labelled {@code tileName} is (or is no longer) highlighted as the active speaker. */
+    public void awaitSpeaking(String tileName, boolean speaking) {
+        await("the tile of " + tileName + (speaking ? "" : " not") + " highlighted as speaking", () -> Boolean.valueOf(speaking)
+            .equals(browser.driver().executeScript("""
+                const tile = Array.from(document.querySelectorAll('[role="group"][aria-label]'))
+                  .find(el => el.getAttribute('aria-label') === arguments[0]);
+                return tile ? tile.classList.contains('speaking') : null;
+                """, tileName)));
+    }
+
     /** What a remote tile's media did during one window: audio energy gained, video bytes and frames, last width. */
     public record MediaWindow(double seconds, double audioEnergy, long videoBytes, long framesDecoded, long frameWidth) {
         public double videoBytesPerSecond() {

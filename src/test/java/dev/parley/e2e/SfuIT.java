@@ -111,6 +111,7 @@ class SfuIT {
                 MeetingPage.MediaWindow w = listener.awaitTileMedia(talker.label(), "audio energy from " + talker.label(),
                     1500, m -> m.audioEnergy() > MIN_AUDIO_ENERGY);
                 System.out.printf("[sfu] %s hears %s: %s%n", listener.label(), talker.label(), w);
+                listener.awaitSpeaking(talker.label(), true);
             });
             talker.click("Mute microphone");
             talker.awaitToggle("Unmute microphone", true);
