@@ -3,13 +3,18 @@ package dev.parley.sfu;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.janus.JanusConnection;
 import dev.parley.janus.JanusException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The live connection to Janus and the session Parley creates and destroys Janus rooms on. A room has
@@ -25,13 +30,31 @@ record JanusAdmin(JanusConnection connection, String adminKey, long session, lon
                 .thenApply(handle -> new JanusAdmin(connection, adminKey, session, handle)));
     }
 
-    /** Creates the Janus room; one left from before (427: being destroyed, or kept by an external Janus) is replaced. */
+    /**
+     * The secret that destroys a room: derived from the server's key, so this server can still destroy
+     * a room it made before a restart (an external Janus keeps them), and nobody else can.
+     */
+    static String roomSecret(byte[] serverKey, String roomId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(serverKey, "HmacSHA256"));
+            byte[] digest = mac.doFinal(("janus-room-secret:" + roomId).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    /**
+     * Creates the Janus room; one left from before (427: this server made it before a restart, and an
+     * external Janus kept it) is destroyed with its secret and made again.
+     */
     CompletableFuture<Void> create(SfuRoom room, int maxPublishers) {
         return message(JanusRequests.createRoom(room.id, adminKey, room.pin, room.secret, maxPublishers))
                 .exceptionallyCompose(error -> {
                     Throwable cause = error instanceof CompletionException ? error.getCause() : error;
                     if (cause instanceof JanusException e && e.code() == ROOM_EXISTS) {
-                        return message(JanusRequests.destroyRoomAsAdmin(room.id, adminKey)).thenCompose(ignored ->
+                        return message(JanusRequests.destroyRoom(room.id, room.secret)).thenCompose(ignored ->
                                 message(JanusRequests.createRoom(room.id, adminKey, room.pin, room.secret, maxPublishers)));
                     }
                     return CompletableFuture.failedFuture(error);

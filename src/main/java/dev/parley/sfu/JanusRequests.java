@@ -32,15 +32,6 @@ final class JanusRequests {
         return request("destroy").put("room", room).put("secret", secret);
     }
 
-    /** Without the room's secret (an earlier Parley made it): the admin key, when Janus has one, allows it. */
-    static ObjectNode destroyRoomAsAdmin(String room, String adminKey) {
-        ObjectNode body = request("destroy").put("room", room);
-        if (adminKey != null) {
-            body.put("admin_key", adminKey);
-        }
-        return body;
-    }
-
     /** Who is in a room; {@code publisher} marks those whose media is up. */
     static ObjectNode listParticipants(String room) {
         return request("listparticipants").put("room", room);

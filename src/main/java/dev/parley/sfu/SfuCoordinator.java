@@ -9,6 +9,7 @@ import dev.parley.room.RoomRegistry;
 import dev.parley.room.RoomSettings;
 import dev.parley.room.RoomSettingsStore;
 import dev.parley.security.PasswordHasher;
+import dev.parley.security.ServerSecret;
 import dev.parley.signaling.ErrorCode;
 import dev.parley.signaling.Message;
 import dev.parley.signaling.Message.MediaMode;
@@ -46,9 +47,13 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final JanusLink link;
     private final Map<String, SfuRoom> sfuRooms = new ConcurrentHashMap<>();
+    /** Janus rooms on their way out, by id: a room opened again meanwhile is created after. */
+    private final Map<String, CompletableFuture<Void>> destroying = new ConcurrentHashMap<>();
     private final SfuReceiving receiving;
     private final SfuPublishing publishing;
     private final int maxPublishers;
+    /** Derives each Janus room's secret, the same after a restart. */
+    private final byte[] serverKey;
     private volatile JanusAdmin janus;
     /** Set between a lost connection and its return, while Janus may still hold every session. */
     private final AtomicReference<JanusAdmin> suspended = new AtomicReference<>();
@@ -60,6 +65,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         this.settings = settings;
         this.scheduler = scheduler;
         this.maxPublishers = maxParticipants;
+        this.serverKey = ServerSecret.load(dataDir);
         this.receiving = new SfuReceiving(this::send, () -> janus);
         this.publishing = new SfuPublishing(this::send, () -> janus, receiving);
         this.link = new JanusLink(config, dataDir.resolve("janus"), scheduler, new JanusLink.Events() {
@@ -155,7 +161,9 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         CompletableFuture<Void> ended = member.publishing.then(() -> member.ready.handle((ok, error) -> null)
                 .thenCompose(ignored -> endSession(member)));
         if (room.members.isEmpty() && sfuRooms.remove(roomId, room)) {
-            ended.handle((ok, error) -> null).thenCompose(ignored -> destroy(room));
+            CompletableFuture<Void> destroyed = ended.handle((ok, error) -> null).thenCompose(ignored -> destroy(room));
+            destroying.put(roomId, destroyed);
+            destroyed.whenComplete((ok, error) -> destroying.remove(roomId, destroyed));
         }
     }
 
@@ -193,9 +201,12 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
 
     private SfuRoom open(String roomId, String password) {
         SfuRoom room = new SfuRoom(roomId, password != null ? password : PasswordHasher.randomSecret(),
-                PasswordHasher.randomSecret());
+                JanusAdmin.roomSecret(serverKey, roomId));
         sfuRooms.put(roomId, room);
-        janus().create(room, maxPublishers).whenComplete((ok, error) -> {
+        JanusAdmin admin = janus();
+        // The same room emptied a moment ago is still being destroyed (its secret is the old one): wait for that.
+        destroying.getOrDefault(roomId, CompletableFuture.completedFuture(null))
+                .thenCompose(ignored -> admin.create(room, maxPublishers)).whenComplete((ok, error) -> {
             if (error != null) {
                 log.warn("room {}: Janus did not create the room: {}", roomId, error.getMessage());
                 room.created.completeExceptionally(error);

@@ -61,6 +61,8 @@ final class SfuMember {
 
     /** What this member receives: mid → feed (participant id) and kind, from Janus's latest streams list. */
     private final Map<String, Stream> streams = new HashMap<>();
+    /** Feeds asked for whose streams Janus has not offered yet. */
+    private final Set<String> requested = new HashSet<>();
     /** What this member wants of each participant's video; absent means LOW. */
     private final Map<String, Quality> wanted = new HashMap<>();
     /** The browser's answer to the offer in flight, if any, and that offer. */
@@ -82,12 +84,23 @@ final class SfuMember {
     synchronized void setStreams(List<Stream> current) {
         streams.clear();
         current.forEach(s -> streams.put(s.mid(), s));
+        current.forEach(s -> requested.remove(s.feed()));
     }
 
+    /** The feeds this member receives or has asked Janus for (it may still be adding them: "updating"). */
     synchronized Set<String> subscribedFeeds() {
-        Set<String> feeds = new HashSet<>();
+        Set<String> feeds = new HashSet<>(requested);
         streams.values().forEach(s -> feeds.add(s.feed()));
         return feeds;
+    }
+
+    synchronized void requested(Set<String> feeds) {
+        requested.addAll(feeds);
+    }
+
+    /** A request failed, or the feed ended before it arrived: it may be asked for again. */
+    synchronized void notRequested(Set<String> feeds) {
+        requested.removeAll(feeds);
     }
 
     synchronized List<Stream> videoStreams() {

@@ -49,6 +49,7 @@ final class SfuReceiving {
             }
             JanusConnection c = connection();
             boolean fresh = member.subscriberHandle == 0;
+            member.requested(wanted);
             log.debug("room {}: {} subscribes to {}{}", room.id, member.participantId, wanted, fresh ? " (new handle)" : "");
             CompletableFuture<JsonNode> reply = fresh
                     ? c.attach(member.session, JanusRequests.PLUGIN).thenCompose(handle -> {
@@ -58,6 +59,9 @@ final class SfuReceiving {
                     })
                     : c.message(member.session, member.subscriberHandle, JanusRequests.subscribe(wanted), null);
             return reply.handle((r, error) -> {
+                if (error != null) {
+                    member.notRequested(wanted);
+                }
                 if (error != null && fresh) {
                     // The handle never joined; a later attempt starts over with a new one.
                     long handle = member.subscriberHandle;
@@ -102,7 +106,7 @@ final class SfuReceiving {
                         room.seenEvents.removeIf(seen -> seen.startsWith(feed.id + "/"));
                         room.members.values().forEach(other -> subscribeAll(room, other));
                     } else {
-                        room.publishers.remove(feed.id);
+                        ended(room, feed.id);
                         feed.published = false;
                         feed.lastAnswer = null;
                     }
@@ -141,10 +145,16 @@ final class SfuReceiving {
                 // Each member's handle hears the same news; act once per publisher and kind.
                 if (room.seenEvents.add(who.asText() + "/" + kind)) {
                     log.debug("room {}: {} {}", room.id, who.asText(), kind);
-                    room.publishers.remove(who.asText());
+                    ended(room, who.asText());
                 }
             }
         }
+    }
+
+    /** A feed stopped publishing: nobody subscribes to it any more, and a pending request for it is void. */
+    private static void ended(SfuRoom room, String feed) {
+        room.publishers.remove(feed);
+        room.members.values().forEach(m -> m.notRequested(Set.of(feed)));
     }
 
     /** Sends Janus's offer to the browser, waits for its answer, and starts the streams. */
