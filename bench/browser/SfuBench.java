@@ -89,8 +89,8 @@ public final class SfuBench {
         System.out.println("### Mesh against SFU (Janus), real browsers on this machine");
         System.out.println();
         System.out.println("N pages with a fake camera of the given size. *All at once*: from the first \"Join now\" click (in-page time) until every page "
-                + "decodes video from every other. *Late joiner*: the last page leaves and joins again; from its click until it "
-                + "decodes everyone. fps: received frames per second per remote video over " + STEADY_MS / 1000 + " s (lowest "
+                + "shows a decoded frame in every other person's tile. *Late joiner*: the last page leaves and joins again; from "
+                + "its click until it shows everyone. fps: received frames per second per remote video over " + STEADY_MS / 1000 + " s (lowest "
                 + "page-stream, and median). Cores: CPU time over the same 8 s; *rest* is the whole machine minus Parley and Janus, "
                 + "i.e. the browsers.");
         System.out.println();
