@@ -65,6 +65,7 @@ public final class SfuBench {
         List<String> modes = List.of((args.length > 2 ? args[2] : "mesh,sfu").split(","));
         Path work = Path.of(System.getProperty("bench.work"));
         List<Result> results = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         for (String camera : cameras) {
             int w = Integer.parseInt(camera.split("x")[0]);
             int h = Integer.parseInt(camera.split("x")[1]);
@@ -76,9 +77,16 @@ public final class SfuBench {
                 }
                 for (int n : sizes) {
                     for (String mode : modes) {
-                        Result r = oneSetup(work, mode, browsers.subList(0, n), camera);
-                        results.add(r);
-                        System.err.println("  " + r);
+                        try {
+                            Result r = oneSetup(work, mode, browsers.subList(0, n), camera);
+                            results.add(r);
+                            System.err.println("  " + r);
+                        } catch (Exception | AssertionError e) {
+                            // One setup the machine could not carry must not lose the rows already measured.
+                            System.err.println("  " + mode + " N=" + n + " " + camera + " failed: " + e);
+                            failures.add("| " + camera + " | " + n + " | " + mode + " | not measured: " + e.getClass().getSimpleName()
+                                    + " (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ") |");
+                        }
                     }
                 }
             } finally {
@@ -101,6 +109,7 @@ public final class SfuBench {
                     ms(r.lateMs()), r.fpsMin(), r.fpsMedian(), r.parleyCores(), r.mode().equals("sfu")
                             ? String.format("%.3f", r.janusCores()) : "–", r.restCores());
         }
+        failures.forEach(System.out::println);
     }
 
     private static Result oneSetup(Path work, String mode, List<Browser> browsers, String camera) throws Exception {
@@ -153,10 +162,16 @@ public final class SfuBench {
                     .map(ProcessHandle::pid).findFirst();
             List<Map<String, Long>> before = pages.stream().map(SfuBench::frames).toList();
             long[] cpu0 = {machineTicks(), processTicks(parley), janus.map(SfuBench::processTicks).orElse(0L)};
+            Map<String, Long> kinds0 = browserTicksByKind();
             long t0 = System.nanoTime();
             Thread.sleep(STEADY_MS);
             long[] cpu1 = {machineTicks(), processTicks(parley), janus.map(SfuBench::processTicks).orElse(0L)};
+            Map<String, Long> kinds1 = browserTicksByKind();
             double seconds = (System.nanoTime() - t0) / 1e9;
+            StringBuilder byKind = new StringBuilder();
+            kinds1.forEach((kind, ticks) -> byKind.append(String.format(" %s=%.2f", kind,
+                    (ticks - kinds0.getOrDefault(kind, 0L)) / 100.0 / seconds)));
+            System.err.println("  browser cores by process type (" + mode + ", N=" + n + ", " + camera + "):" + byKind);
             List<Double> fps = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Map<String, Long> after = frames(pages.get(i));
@@ -214,8 +229,9 @@ public final class SfuBench {
 
     /** The earliest (or latest) in-page click time, epoch ms. */
     private static double clicks(List<MeetingPage> pages, boolean earliest) {
-        return pages.stream().mapToDouble(p -> ((Number) p.browser().driver()
-                .executeScript("return window.__seen.clicked")).doubleValue())
+        // A click the page never registered (it was too busy to run the listener) leaves no time: NaN.
+        return pages.stream().mapToDouble(p -> p.browser().driver().executeScript("return window.__seen.clicked")
+                instanceof Number t ? t.doubleValue() : Double.NaN)
             .reduce(earliest ? Math::min : Math::max).orElseThrow();
     }
 
@@ -225,6 +241,32 @@ public final class SfuBench {
         Map<String, Long> out = new java.util.HashMap<>();
         raw.forEach((k, v) -> out.put(k, ((Number) v).longValue()));
         return out;
+    }
+
+    /** CPU ticks of every Chromium process on the machine, summed by process type (browser, renderer, gpu-process…). */
+    private static Map<String, Long> browserTicksByKind() {
+        Map<String, Long> ticks = new java.util.TreeMap<>();
+        ProcessHandle.allProcesses().forEach(p -> {
+            try {
+                // Chromium rewrites its children's command lines as one string with spaces.
+                String[] args = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "cmdline")).split("[\\x00 ]+");
+                if (args.length == 0 || !args[0].contains("chromium") || args[0].contains("driver")) {
+                    return;
+                }
+                String kind = "browser";
+                for (String a : args) {
+                    if (a.startsWith("--type=")) {
+                        kind = a.substring(7);
+                    } else if (a.startsWith("--utility-sub-type=")) {
+                        kind = a.substring(a.lastIndexOf('.') + 1);
+                    }
+                }
+                ticks.merge(kind, processTicks(p.pid()), Long::sum);
+            } catch (IOException | RuntimeException e) {
+                // the process ended meanwhile
+            }
+        });
+        return ticks;
     }
 
     private static long machineTicks() throws IOException {
