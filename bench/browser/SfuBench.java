@@ -49,7 +49,8 @@ public final class SfuBench {
         const done = arguments[arguments.length - 1];
         Promise.all((window.__pcs || []).filter(pc => pc.connectionState !== 'closed').map(pc => pc.getStats())).then(all => {
           const f = {};
-          all.forEach(r => r.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') f[s.trackIdentifier] = s.framesDecoded || 0; }));
+          // Frames with the report's own timestamp: the pages are read one after another, so each has its own interval.
+          all.forEach(r => r.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') f[s.trackIdentifier] = [s.framesDecoded || 0, s.timestamp]; }));
           done(f);
         });
         """;
@@ -160,7 +161,7 @@ public final class SfuBench {
             long parley = server.pid();
             Optional<Long> janus = server.toHandle().descendants().filter(p -> p.info().command().orElse("").endsWith("janus"))
                     .map(ProcessHandle::pid).findFirst();
-            List<Map<String, Long>> before = pages.stream().map(SfuBench::frames).toList();
+            List<Map<String, double[]>> before = pages.stream().map(SfuBench::frames).toList();
             long[] cpu0 = {machineTicks(), processTicks(parley), janus.map(SfuBench::processTicks).orElse(0L)};
             Map<String, Long> kinds0 = browserTicksByKind();
             long t0 = System.nanoTime();
@@ -174,10 +175,14 @@ public final class SfuBench {
             System.err.println("  browser cores by process type (" + mode + ", N=" + n + ", " + camera + "):" + byKind);
             List<Double> fps = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                Map<String, Long> after = frames(pages.get(i));
-                for (Map.Entry<String, Long> e : after.entrySet()) {
-                    long was = before.get(i).getOrDefault(e.getKey(), e.getValue());
-                    fps.add((e.getValue() - was) / seconds);
+                Map<String, double[]> after = frames(pages.get(i));
+                for (Map.Entry<String, double[]> e : after.entrySet()) {
+                    double[] now = e.getValue();
+                    double[] was = before.get(i).get(e.getKey());
+                    // A stream that only started during the window counts from zero over the whole window.
+                    double frames = now[0] - (was == null ? 0 : was[0]);
+                    double elapsedMs = was == null ? seconds * 1000 : now[1] - was[1];
+                    fps.add(frames / (elapsedMs / 1000));
                 }
             }
             fps.sort(Double::compare);
@@ -236,10 +241,13 @@ public final class SfuBench {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Long> frames(MeetingPage page) {
+    private static Map<String, double[]> frames(MeetingPage page) {
         Map<String, Object> raw = (Map<String, Object>) page.browser().driver().executeAsyncScript(FRAMES);
-        Map<String, Long> out = new java.util.HashMap<>();
-        raw.forEach((k, v) -> out.put(k, ((Number) v).longValue()));
+        Map<String, double[]> out = new java.util.HashMap<>();
+        raw.forEach((k, v) -> {
+            List<?> pair = (List<?>) v;
+            out.put(k, new double[] {((Number) pair.get(0)).doubleValue(), ((Number) pair.get(1)).doubleValue()});
+        });
         return out;
     }
 
