@@ -45,15 +45,35 @@ public final class SfuBench {
         };
         tick();
         """;
-    private static final String FRAMES = """
-        const done = arguments[arguments.length - 1];
-        Promise.all((window.__pcs || []).filter(pc => pc.connectionState !== 'closed').map(pc => pc.getStats())).then(all => {
+    /**
+     * Starts the page's own steady-state window: decoded frames per remote video, read at the start and at the
+     * end of {@code arguments[0]} ms of page time. Every page runs its window at once, so the WebDriver round
+     * trips (seconds each on a loaded machine) are not counted in anyone's window. Each value: frames, the
+     * window by the page's clock, and the window by the stats reports' timestamps (a cross-check).
+     */
+    private static final String FPS_START = """
+        const ms = arguments[0];
+        const snap = async () => {
+          const reports = await Promise.all((window.__pcs || []).filter(pc => pc.connectionState !== 'closed').map(pc => pc.getStats()));
           const f = {};
-          // Frames with the report's own timestamp: the pages are read one after another, so each has its own interval.
-          all.forEach(r => r.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') f[s.trackIdentifier] = [s.framesDecoded || 0, s.timestamp]; }));
-          done(f);
-        });
+          reports.forEach(r => r.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') f[s.trackIdentifier] = [s.framesDecoded || 0, s.timestamp]; }));
+          return {t: performance.now(), f};
+        };
+        window.__fps = (async () => {
+          const a = await snap();
+          await new Promise(r => setTimeout(r, ms));
+          const b = await snap();
+          return Object.keys(b.f).map(k => {
+            const was = a.f[k] || [0, null];
+            return [b.f[k][0] - was[0], b.t - a.t, was[1] === null ? b.t - a.t : b.f[k][1] - was[1]];
+          });
+        })();
         """;
+    private static final String FPS_COLLECT = """
+        const done = arguments[arguments.length - 1];
+        window.__fps.then(done, e => done(String(e)));
+        """;
+
 
     record Result(String mode, int n, String size, double allMs, double lateMs, double fpsMin, double fpsMedian,
                   double parleyCores, double janusCores, double restCores) {}
@@ -161,30 +181,35 @@ public final class SfuBench {
             long parley = server.pid();
             Optional<Long> janus = server.toHandle().descendants().filter(p -> p.info().command().orElse("").endsWith("janus"))
                     .map(ProcessHandle::pid).findFirst();
-            List<Map<String, double[]>> before = pages.stream().map(SfuBench::frames).toList();
+            for (MeetingPage page : pages) {
+                page.browser().driver().executeScript(FPS_START, STEADY_MS);
+            }
             long[] cpu0 = {machineTicks(), processTicks(parley), janus.map(SfuBench::processTicks).orElse(0L)};
-            Map<String, Long> kinds0 = browserTicksByKind();
             long t0 = System.nanoTime();
+            Map<String, Long> kinds0 = browserTicksByKind();
+            long k0 = System.nanoTime();
             Thread.sleep(STEADY_MS);
             long[] cpu1 = {machineTicks(), processTicks(parley), janus.map(SfuBench::processTicks).orElse(0L)};
-            Map<String, Long> kinds1 = browserTicksByKind();
             double seconds = (System.nanoTime() - t0) / 1e9;
+            Map<String, Long> kinds1 = browserTicksByKind();
+            double kindSeconds = (System.nanoTime() - k0) / 1e9;
             StringBuilder byKind = new StringBuilder();
             kinds1.forEach((kind, ticks) -> byKind.append(String.format(" %s=%.2f", kind,
-                    (ticks - kinds0.getOrDefault(kind, 0L)) / 100.0 / seconds)));
+                    (ticks - kinds0.getOrDefault(kind, 0L)) / 100.0 / kindSeconds)));
             System.err.println("  browser cores by process type (" + mode + ", N=" + n + ", " + camera + "):" + byKind);
             List<Double> fps = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                Map<String, double[]> after = frames(pages.get(i));
-                for (Map.Entry<String, double[]> e : after.entrySet()) {
-                    double[] now = e.getValue();
-                    double[] was = before.get(i).get(e.getKey());
-                    // A stream that only started during the window counts from zero over the whole window.
-                    double frames = now[0] - (was == null ? 0 : was[0]);
-                    double elapsedMs = was == null ? seconds * 1000 : now[1] - was[1];
-                    fps.add(frames / (elapsedMs / 1000));
+            List<Double> byStats = new ArrayList<>();
+            for (MeetingPage page : pages) {
+                for (Object o : (List<?>) page.browser().driver().executeAsyncScript(FPS_COLLECT)) {
+                    List<?> v = (List<?>) o;
+                    double frames = ((Number) v.get(0)).doubleValue();
+                    fps.add(frames / (((Number) v.get(1)).doubleValue() / 1000));
+                    byStats.add(frames / (((Number) v.get(2)).doubleValue() / 1000));
                 }
             }
+            byStats.sort(Double::compare);
+            System.err.printf("  fps by the stats' own timestamps: lowest %.1f, median %.1f%n", byStats.isEmpty() ? 0 : byStats.get(0),
+                    byStats.isEmpty() ? 0 : byStats.get(byStats.size() / 2));
             fps.sort(Double::compare);
             double hz = 100.0; // USER_HZ on Linux
             double parleyCores = (cpu1[1] - cpu0[1]) / hz / seconds;
@@ -238,17 +263,6 @@ public final class SfuBench {
         return pages.stream().mapToDouble(p -> p.browser().driver().executeScript("return window.__seen.clicked")
                 instanceof Number t ? t.doubleValue() : Double.NaN)
             .reduce(earliest ? Math::min : Math::max).orElseThrow();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, double[]> frames(MeetingPage page) {
-        Map<String, Object> raw = (Map<String, Object>) page.browser().driver().executeAsyncScript(FRAMES);
-        Map<String, double[]> out = new java.util.HashMap<>();
-        raw.forEach((k, v) -> {
-            List<?> pair = (List<?>) v;
-            out.put(k, new double[] {((Number) pair.get(0)).doubleValue(), ((Number) pair.get(1)).doubleValue()});
-        });
-        return out;
     }
 
     /** CPU ticks of every Chromium process on the machine, summed by process type (browser, renderer, gpu-process…). */
