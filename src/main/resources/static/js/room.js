@@ -10,6 +10,7 @@ import { TileGrid } from './ui/tiles.js';
 import { toast } from './ui/toasts.js';
 import { FACES, bindShortcuts, fillIcons, setToggle } from './ui/controls.js';
 import { Panels } from './ui/panels.js';
+import { setupReactionMenu } from './ui/reactions.js';
 import { ChatPanel } from './ui/chat-panel.js';
 import { PeoplePanel } from './ui/people-panel.js';
 import { SettingsDialog } from './ui/settings.js';
@@ -333,30 +334,7 @@ function update(id, change) {
 function setupCallControls(client) {
   setToggle(button('hand'), FACES.hand, false);
   button('hand').addEventListener('click', () => client.raiseHand(!everyone.get(client.id ?? '')?.hand));
-  const menu = $('reaction-menu');
-  menu.replaceChildren(...REACTIONS.map((emoji) => {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'reaction-choice';
-    b.textContent = emoji;
-    b.setAttribute('aria-label', `React with ${emoji}`);
-    b.addEventListener('click', () => client.react(emoji));
-    return b;
-  }));
-  const showMenu = (/** @type {boolean} */ open) => {
-    menu.hidden = !open;
-    button('react').setAttribute('aria-expanded', String(open));
-  };
-  button('react').addEventListener('click', () => showMenu(menu.hidden));
-  document.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && !menu.hidden) {
-      showMenu(false);
-      button('react').focus();
-    }
-  });
-  document.addEventListener('click', (event) => {
-    if (!menu.hidden && !(/** @type {Element} */ (event.target)).closest('.reactions')) showMenu(false);
-  });
+  setupReactionMenu(button('react'), $('reaction-menu'), REACTIONS, (emoji) => client.react(emoji));
   button('settings').addEventListener('click', () => settings.open());
   button('copy-link').addEventListener('click', () => copyMeetingLink());
   button('leave').addEventListener('click', leave);
