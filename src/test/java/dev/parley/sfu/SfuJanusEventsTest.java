@@ -164,22 +164,12 @@ class SfuJanusEventsTest {
 
     @Test
     void anUpdatingReplyIsFollowedByOneOfferWithTheMergedStreams() {
-        Person ada = enter("Ada");
-        Person bob = enter("Bob");
-        janus.webrtcup(publish(ada, "camera"));
-        answer(bob, bob.next("sfu-offer"));
-        long bobs = janus.subscriber(bob.id).id;
-        // Janus busy with a renegotiation of its own: it says "updating" now and offers everything later.
-        CompletableFuture<ScriptedJanus.Call> updating = new CompletableFuture<>();
-        janus.interceptNext(r -> r.handle() == bobs && r.request().equals("subscribe"), call -> {
-            call.reply(data("updating"), null);
-            updating.complete(call);
-        });
-
-        Person cy = enter("Cy");
-        janus.webrtcup(publish(cy, "camera"));
-        await("Janus answered Bob's subscribe with 'updating'", updating::isDone);
-        assertThat(updating.join().request().feeds()).containsExactly(cy.id);
+        Updating u = bobSubscribesToCyWhileJanusIsUpdating();
+        Person ada = u.ada();
+        Person bob = u.bob();
+        Person cy = u.cy();
+        long bobs = u.bobs();
+        assertThat(u.call().request().feeds()).containsExactly(cy.id);
         String merged = janus.pushUpdate(bobs);
 
         // Had the "updating" reply made an offer, this one would be it (and the merged one would wait).
@@ -195,19 +185,10 @@ class SfuJanusEventsTest {
 
     @Test
     void feedsJanusIsStillUpdatingAreNotAskedForAgain() {
-        Person ada = enter("Ada");
-        Person bob = enter("Bob");
-        janus.webrtcup(publish(ada, "camera"));
-        answer(bob, bob.next("sfu-offer"));
-        long bobs = janus.subscriber(bob.id).id;
-        CompletableFuture<ScriptedJanus.Call> updating = new CompletableFuture<>();
-        janus.interceptNext(r -> r.handle() == bobs && r.request().equals("subscribe"), call -> {
-            call.reply(data("updating"), null);
-            updating.complete(call);
-        });
-        Person cy = enter("Cy");
-        janus.webrtcup(publish(cy, "camera"));
-        await("Janus answered Bob's subscribe to Cy with 'updating'", updating::isDone);
+        Updating u = bobSubscribesToCyWhileJanusIsUpdating();
+        Person bob = u.bob();
+        Person cy = u.cy();
+        long bobs = u.bobs();
 
         // Another publisher comes up before Janus has sent the merged offer.
         Person dee = enter("Dee");
@@ -275,6 +256,27 @@ class SfuJanusEventsTest {
     }
 
     /** Someone in the room on the SFU, whose Janus publisher handle has joined the Janus room. */
+    /** Bob receives Ada; then Cy publishes, and Janus answers Bob's subscribe to Cy with "updating". */
+    private Updating bobSubscribesToCyWhileJanusIsUpdating() {
+        Person ada = enter("Ada");
+        Person bob = enter("Bob");
+        janus.webrtcup(publish(ada, "camera"));
+        answer(bob, bob.next("sfu-offer"));
+        long bobs = janus.subscriber(bob.id).id;
+        // Janus busy with a renegotiation of its own: it says "updating" now and offers everything later.
+        CompletableFuture<ScriptedJanus.Call> updating = new CompletableFuture<>();
+        janus.interceptNext(r -> r.handle() == bobs && r.request().equals("subscribe"), call -> {
+            call.reply(data("updating"), null);
+            updating.complete(call);
+        });
+        Person cy = enter("Cy");
+        janus.webrtcup(publish(cy, "camera"));
+        await("Janus answered Bob's subscribe to Cy with 'updating'", updating::isDone);
+        return new Updating(ada, bob, cy, bobs, updating.join());
+    }
+
+    private record Updating(Person ada, Person bob, Person cy, long bobs, ScriptedJanus.Call call) {}
+
     private Person enter(String name) {
         Person p = new Person(name, WsClient.connect(URI.create("ws://127.0.0.1:" + parley.port() + "/ws")));
         p.send(Map.of("type", "join", "version", 1, "room", room, "name", name));
