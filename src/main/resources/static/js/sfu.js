@@ -18,7 +18,7 @@ const KINDS = /** @type {const} */ (['audio', 'video']);
 const GATHER_TIMEOUT_MS = 3000;
 /**
  * Simulcast layers, listed full size first; the SFU forwards the small one to grid tiles and the full
- * one to the large tile. Chrome drops the layers a small capture cannot fill.
+ * one to the large tile. A small capture gets only the first ones (see simulcastFor).
  */
 const SIMULCAST = [
   { rid: 'h', maxBitrate: 1_200_000 },
@@ -72,7 +72,7 @@ export class SfuMedia {
         const track = this.tracks[kind];
         /** @type {RTCRtpTransceiverInit} */
         const init = { direction: 'sendonly', streams: [stream] };
-        if (kind === 'video') init.sendEncodings = SIMULCAST.map((e) => ({ ...e }));
+        if (kind === 'video') init.sendEncodings = simulcastFor(track);
         pc.addTransceiver(track ?? kind, init);
       }
       await pc.setLocalDescription();
@@ -200,6 +200,22 @@ export class SfuMedia {
   #receiving(what, step) {
     this.receiveQueue = this.receiveQueue.then(step).catch((error) => this.options.onError(what, error));
   }
+}
+
+/**
+ * The simulcast layers a camera of this size really sends. Chrome sends one layer below 480×270, two
+ * below 960×540 and three above, whatever is asked; a layer asked for but never sent makes the SFU ask
+ * for key frames again and again (measured: about two a second per publisher at 320×240). Without a
+ * track yet (camera off), all three are offered.
+ * @param {MediaStreamTrack|null} track
+ * @returns {RTCRtpEncodingParameters[]}
+ */
+function simulcastFor(track) {
+  const { width = 1280, height = 720 } = track?.getSettings() ?? {};
+  const pixels = width * height;
+  const layers = pixels >= 960 * 540 ? 3 : pixels >= 480 * 270 ? 2 : 1;
+  // One layer is plain sending: no rid, so the SFU has no layers to choose between.
+  return layers === 1 ? [{ maxBitrate: SIMULCAST[0].maxBitrate }] : SIMULCAST.slice(0, layers).map((e) => ({ ...e }));
 }
 
 /** Resolves once ICE gathering is complete, or after a bound (the SDP then holds what was found). */
