@@ -54,18 +54,43 @@ public final class SfuBench {
     private static final String FPS_START = """
         const ms = arguments[0];
         const snap = async () => {
-          const reports = await Promise.all((window.__pcs || []).filter(pc => pc.connectionState !== 'closed').map(pc => pc.getStats()));
+          // Keyed by connection too: a mesh connection made again can carry a track id seen before.
+          const serial = window.__pcSerial ??= new WeakMap();
+          const pcs = (window.__pcs || []).filter(pc => pc.connectionState !== 'closed');
+          pcs.forEach(pc => serial.has(pc) || serial.set(pc, window.__pcCount = (window.__pcCount || 0) + 1));
+          const reports = await Promise.all(pcs.map(pc => pc.getStats().then(r => [serial.get(pc), r])));
           const f = {};
-          reports.forEach(r => r.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') f[s.trackIdentifier] = [s.framesDecoded || 0, s.timestamp]; }));
-          return {t: performance.now(), f};
+          reports.forEach(([n, r]) => r.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') f[n + '/' + s.trackIdentifier] = [s.framesDecoded || 0, s.timestamp, s.keyFramesDecoded || 0, s.pliCount || 0, s.nackCount || 0, s.framesDropped || 0]; }));
+          // What the page's own video encoders were asked for and did: PLIs and FIRs received, key frames
+          // encoded, resolution changes for CPU or bandwidth.
+          const o = [0, 0, 0, 0];
+          reports.forEach(([, r]) => r.forEach(s => {
+            if (s.type === 'outbound-rtp' && s.kind === 'video') {
+              o[0] += s.pliCount || 0; o[1] += s.firCount || 0; o[2] += s.keyFramesEncoded || 0;
+              o[3] += s.qualityLimitationResolutionChanges || 0;
+            }
+          }));
+          return {t: performance.now(), f, o};
         };
+        // Speaker highlight moves during the window (each may change which simulcast layer a page asks for).
+        let moves = 0;
+        const watcher = new MutationObserver(list => list.forEach(m => {
+          if (m.target.classList.contains('speaking') !== (m.oldValue || '').split(' ').includes('speaking')) moves++;
+        }));
+        watcher.observe(document.getElementById('grid') || document.body, {subtree: true, attributeFilter: ['class'], attributeOldValue: true});
         window.__fps = (async () => {
           const a = await snap();
+          moves = 0;
           await new Promise(r => setTimeout(r, ms));
           const b = await snap();
+          watcher.disconnect();
+          window.__speakerMoves = moves;
+          window.__sent = b.o.map((v, i) => v - a.o[i]);
           return Object.keys(b.f).map(k => {
-            const was = a.f[k] || [0, null];
-            return [b.f[k][0] - was[0], b.t - a.t, was[1] === null ? b.t - a.t : b.f[k][1] - was[1]];
+            const was = a.f[k] || [0, null, 0, 0, 0, 0];
+            const now = b.f[k];
+            return [now[0] - was[0], b.t - a.t, was[1] === null ? b.t - a.t : now[1] - was[1],
+                    now[2] - was[2], now[3] - was[3], now[4] - was[4], now[5] - was[5]];
           });
         })();
         """;
@@ -199,15 +224,36 @@ public final class SfuBench {
             System.err.println("  browser cores by process type (" + mode + ", N=" + n + ", " + camera + "):" + byKind);
             List<Double> fps = new ArrayList<>();
             List<Double> byStats = new ArrayList<>();
+            double[] recovery = new double[4]; // key frames decoded, PLIs sent, NACKs sent, frames dropped
+            double windowSeconds = 0;
+            double speakerMoves = 0;
+            double[] sent = new double[4]; // by the pages' encoders: PLIs and FIRs received, key frames, resolution changes
             for (MeetingPage page : pages) {
-                for (Object o : (List<?>) page.browser().driver().executeAsyncScript(FPS_COLLECT)) {
+                List<?> measured = (List<?>) page.browser().driver().executeAsyncScript(FPS_COLLECT);
+                speakerMoves += ((Number) page.browser().driver().executeScript("return window.__speakerMoves || 0")).doubleValue();
+                List<?> sentByPage = (List<?>) page.browser().driver().executeScript("return window.__sent || [0, 0, 0, 0]");
+                for (int r = 0; r < sent.length; r++) {
+                    sent[r] += ((Number) sentByPage.get(r)).doubleValue();
+                }
+                for (Object o : measured) {
                     List<?> v = (List<?>) o;
                     double frames = ((Number) v.get(0)).doubleValue();
                     fps.add(frames / (((Number) v.get(1)).doubleValue() / 1000));
                     byStats.add(frames / (((Number) v.get(2)).doubleValue() / 1000));
+                    for (int r = 0; r < recovery.length; r++) {
+                        recovery[r] += ((Number) v.get(3 + r)).doubleValue();
+                    }
+                    windowSeconds = ((Number) v.get(1)).doubleValue() / 1000;
                 }
             }
             byStats.sort(Double::compare);
+            System.err.printf("  speaker highlight changes per page per second: %.2f%n", speakerMoves / n / Math.max(windowSeconds, 1e-9));
+            System.err.printf("  per sending page per second: %.2f PLIs and %.2f FIRs received, %.2f key frames encoded, %.2f resolution changes%n",
+                    sent[0] / n / windowSeconds, sent[1] / n / windowSeconds, sent[2] / n / windowSeconds, sent[3] / n / windowSeconds);
+            // Signs of overload feeding on itself: receivers asking for key frames and retransmissions.
+            System.err.printf("  per received video per second: %.2f key frames, %.2f PLIs, %.2f NACKs, %.2f frames dropped%n",
+                    recovery[0] / Math.max(1, fps.size()) / windowSeconds, recovery[1] / Math.max(1, fps.size()) / windowSeconds,
+                    recovery[2] / Math.max(1, fps.size()) / windowSeconds, recovery[3] / Math.max(1, fps.size()) / windowSeconds);
             System.err.printf("  fps by the stats' own timestamps: lowest %.1f, median %.1f%n", byStats.isEmpty() ? 0 : byStats.get(0),
                     byStats.isEmpty() ? 0 : byStats.get(byStats.size() / 2));
             fps.sort(Double::compare);
