@@ -18,7 +18,7 @@ const KINDS = /** @type {const} */ (['audio', 'video']);
 const GATHER_TIMEOUT_MS = 3000;
 /**
  * Simulcast layers, listed full size first; the SFU forwards the small one to grid tiles and the full
- * one to the large tile. A small capture gets only the first ones (see simulcastFor).
+ * one to the large tile. A small capture sends one plain stream instead (see simulcastFor).
  */
 const SIMULCAST = [
   { rid: 'h', maxBitrate: 1_200_000 },
@@ -203,19 +203,20 @@ export class SfuMedia {
 }
 
 /**
- * The simulcast layers a camera of this size really sends. Chrome sends one layer below 480×270, two
- * below 960×540 and three above, whatever is asked; a layer asked for but never sent makes the SFU ask
- * for key frames again and again (measured: about two a second per publisher at 320×240). Without a
- * track yet (camera off), all three are offered.
+ * What a camera of this size sends. Below 480×270 Chrome sends one layer whatever is asked, and a layer
+ * offered but never sent made the SFU ask for key frames again and again (measured at 320×240: about two
+ * a second per publisher, and half the frame rate at N=6), so a small camera sends one plain stream.
+ * Larger ones offer every layer: at 640×480 (N=4), offering only the two Chrome sends lowered the
+ * key-frame requests but not the frame rate, in one run each. Without a track yet (camera off), all
+ * are offered.
  * @param {MediaStreamTrack|null} track
  * @returns {RTCRtpEncodingParameters[]}
  */
 function simulcastFor(track) {
   const { width = 1280, height = 720 } = track?.getSettings() ?? {};
-  const pixels = width * height;
-  const layers = pixels >= 960 * 540 ? 3 : pixels >= 480 * 270 ? 2 : 1;
-  // One layer is plain sending: no rid, so the SFU has no layers to choose between.
-  return layers === 1 ? [{ maxBitrate: SIMULCAST[0].maxBitrate }] : SIMULCAST.slice(0, layers).map((e) => ({ ...e }));
+  // One plain stream has no rid, so the SFU has no layers to choose between.
+  if (width * height < 480 * 270) return [{ maxBitrate: SIMULCAST[0].maxBitrate }];
+  return SIMULCAST.map((e) => ({ ...e }));
 }
 
 /** Resolves once ICE gathering is complete, or after a bound (the SDP then holds what was found). */
