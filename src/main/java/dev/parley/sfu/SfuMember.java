@@ -65,6 +65,11 @@ final class SfuMember {
     private final Set<String> requested = new HashSet<>();
     /** What this member wants of each participant's video; absent means LOW. */
     private final Map<String, Quality> wanted = new HashMap<>();
+    /**
+     * The layer Janus was last told to send for each video stream. Only changes are sent again: every
+     * layer request made Janus ask the publisher for a key frame, even when nothing changed.
+     */
+    private final Map<Stream, Quality> applied = new HashMap<>();
     /** The browser's answer to the offer in flight, if any, and that offer. */
     private CompletableFuture<String> pendingAnswer;
     private Message.SfuOffer pendingOffer;
@@ -85,6 +90,29 @@ final class SfuMember {
         streams.clear();
         current.forEach(s -> streams.put(s.mid(), s));
         current.forEach(s -> requested.remove(s.feed()));
+        // A mid Janus gives to another feed is a new stream, with Janus's default layer.
+        applied.keySet().retainAll(streams.values());
+    }
+
+    /** The video streams whose wanted layer Janus has not been told yet; they count as told from now. */
+    synchronized List<Stream> layerChanges() {
+        List<Stream> changed = new java.util.ArrayList<>();
+        for (Stream s : streams.values()) {
+            Quality q = wanted.getOrDefault(s.feed(), Quality.LOW);
+            if (s.kind().equals("video") && applied.put(s, q) != q) {
+                changed.add(s);
+            }
+        }
+        return changed;
+    }
+
+    /** Janus did not take these layer requests (or a new subscriber handle starts from its defaults). */
+    synchronized void layersUnknown(List<Stream> streams) {
+        streams.forEach(applied::remove);
+    }
+
+    synchronized void allLayersUnknown() {
+        applied.clear();
     }
 
     /** The feeds this member receives or has asked Janus for (it may still be adding them: "updating"). */
@@ -101,10 +129,6 @@ final class SfuMember {
     /** A request failed, or the feed ended before it arrived: it may be asked for again. */
     synchronized void notRequested(Set<String> feeds) {
         requested.removeAll(feeds);
-    }
-
-    synchronized List<Stream> videoStreams() {
-        return streams.values().stream().filter(s -> s.kind().equals("video")).toList();
     }
 
     synchronized void want(String feed, Quality quality) {

@@ -54,6 +54,7 @@ final class SfuReceiving {
             CompletableFuture<JsonNode> reply = fresh
                     ? c.attach(member.session, JanusRequests.PLUGIN).thenCompose(handle -> {
                         member.subscriberHandle = handle;
+                        member.allLayersUnknown();
                         return c.message(member.session, handle,
                                 JanusRequests.joinAsSubscriber(room.id, room.pin, member.privateId, wanted), null);
                     })
@@ -183,13 +184,23 @@ final class SfuReceiving {
                 });
     }
 
+    /** Tells Janus the layers that changed since it was last told (after a negotiation: the new streams). */
     private CompletableFuture<Void> applyLayers(SfuMember member) {
-        List<SfuMember.Stream> video = member.videoStreams();
-        if (video.isEmpty() || member.subscriberHandle == 0 || member.gone) {
+        if (member.subscriberHandle == 0 || member.gone) {
             return CompletableFuture.completedFuture(null);
         }
-        return connection().message(member.session, member.subscriberHandle,
-                JanusRequests.layers(video, member::quality), null).thenApply(ignored -> null);
+        JanusConnection c = connection();
+        List<SfuMember.Stream> changed = member.layerChanges();
+        if (changed.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return c.message(member.session, member.subscriberHandle, JanusRequests.layers(changed, member::quality), null)
+                .whenComplete((reply, error) -> {
+                    if (error != null) {
+                        member.layersUnknown(changed);
+                    }
+                })
+                .thenApply(ignored -> null);
     }
 
     private JanusConnection connection() {

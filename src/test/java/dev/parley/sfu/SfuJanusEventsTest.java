@@ -200,6 +200,35 @@ class SfuJanusEventsTest {
     }
 
     @Test
+    void janusIsToldOnlyTheLayersThatChange() {
+        Person ada = enter("Ada");
+        Person bob = enter("Bob");
+        Person cy = enter("Cy");
+        janus.webrtcup(publish(ada, "camera"));
+        janus.webrtcup(publish(cy, "camera"));
+        receiveUntil(bob, ada.id, cy.id);
+        long bobs = janus.subscriber(bob.id).id;
+        String adaVideo = videoMid(bob, ada.id);
+        String cyVideo = videoMid(bob, cy.id);
+        await("Bob's grid layers are set", () -> configuredMids(bobs).containsAll(List.of(adaVideo, cyVideo)));
+        assertThat(configuredMids(bobs)).as("each new stream's layer set once").containsExactlyInAnyOrder(adaVideo, cyVideo);
+
+        // Every layer request makes Janus ask the publisher for a key frame: unchanged layers are not repeated.
+        bob.send(Map.of("type", "sfu-quality", "participant", ada.id, "quality", "high"));
+        await("Ada's high layer is asked for", () -> configuredMids(bobs).size() == 3);
+        List<Request> configures = janus.messages(bobs, "configure");
+        JsonNode last = configures.getLast().body().path("streams");
+        assertThat(last).hasSize(1);
+        assertThat(last.get(0).path("mid").asText()).isEqualTo(adaVideo);
+        assertThat(last.get(0).path("substream").asInt()).isEqualTo(2);
+
+        bob.send(Map.of("type", "sfu-quality", "participant", ada.id, "quality", "high"));
+        bob.send(Map.of("type", "sfu-quality", "participant", cy.id, "quality", "low"));
+        holds("the same layers again ask Janus nothing", Duration.ofMillis(300), () -> configuredMids(bobs).size() == 3);
+        people.forEach(p -> assertThat(p.all("error")).as(p.name + "'s errors").isEmpty());
+    }
+
+    @Test
     void whenTheLastPersonLeavesJanusDestroysTheRoomWithItsSecretAndEverySession() {
         Person ada = enter("Ada");
         Person bob = enter("Bob");
@@ -313,6 +342,23 @@ class SfuJanusEventsTest {
         await("Janus starts " + p.name + "'s streams", () -> janus.messages(janus.subscriber(p.id).id, "start")
                 .stream().anyMatch(r -> sdp.equals(r.sdp())));
         return sdp;
+    }
+
+    /** The mid of one participant's video in the latest offer a person received. */
+    private static String videoMid(Person p, String participant) {
+        for (JsonNode stream : p.all("sfu-offer").getLast().path("streams")) {
+            if (stream.path("participant").asText().equals(participant) && stream.path("kind").asText().equals("video")) {
+                return stream.path("mid").asText();
+            }
+        }
+        throw new AssertionError(participant + "'s video is not in " + p.name + "'s latest offer");
+    }
+
+    /** Every video mid named in the layer requests on a subscriber handle, in order, repeats included. */
+    private List<String> configuredMids(long handle) {
+        List<String> mids = new ArrayList<>();
+        janus.messages(handle, "configure").forEach(r -> r.body().path("streams").forEach(st -> mids.add(st.path("mid").asText())));
+        return mids;
     }
 
     /** A newcomer's first offer, checked against what its subscriber joined Janus with; its feeds. */
