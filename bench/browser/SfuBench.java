@@ -84,21 +84,19 @@ public final class SfuBench {
           await new Promise(r => setTimeout(r, ms));
           const b = await snap();
           watcher.disconnect();
-          window.__speakerMoves = moves;
-          window.__sent = b.o.map((v, i) => v - a.o[i]);
-          return Object.keys(b.f).map(k => {
+          const videos = Object.keys(b.f).map(k => {
             const was = a.f[k] || [0, null, 0, 0, 0, 0];
             const now = b.f[k];
             return [now[0] - was[0], b.t - a.t, was[1] === null ? b.t - a.t : now[1] - was[1],
                     now[2] - was[2], now[3] - was[3], now[4] - was[4], now[5] - was[5]];
           });
+          return {videos, moves, sent: b.o.map((v, i) => v - a.o[i]), seconds: (b.t - a.t) / 1000};
         })();
         """;
     private static final String FPS_COLLECT = """
         const done = arguments[arguments.length - 1];
         window.__fps.then(done, e => done(String(e)));
         """;
-
 
     record Result(String mode, int n, String size, double allMs, double lateMs, double fpsMin, double fpsMedian,
                   double parleyCores, double janusCores, double restCores) {}
@@ -224,36 +222,33 @@ public final class SfuBench {
             System.err.println("  browser cores by process type (" + mode + ", N=" + n + ", " + camera + "):" + byKind);
             List<Double> fps = new ArrayList<>();
             List<Double> byStats = new ArrayList<>();
-            double[] recovery = new double[4]; // key frames decoded, PLIs sent, NACKs sent, frames dropped
-            double windowSeconds = 0;
-            double speakerMoves = 0;
-            double[] sent = new double[4]; // by the pages' encoders: PLIs and FIRs received, key frames, resolution changes
+            // Per second of each page's window: key frames decoded, PLIs and NACKs sent, frames dropped (per
+            // received video); PLIs and FIRs received, key frames encoded, resolution changes (per sending page);
+            // speaker highlight moves (per page).
+            double[] received = new double[4];
+            double[] sent = new double[4];
+            double moves = 0;
             for (MeetingPage page : pages) {
-                List<?> measured = (List<?>) page.browser().driver().executeAsyncScript(FPS_COLLECT);
-                speakerMoves += ((Number) page.browser().driver().executeScript("return window.__speakerMoves || 0")).doubleValue();
-                List<?> sentByPage = (List<?>) page.browser().driver().executeScript("return window.__sent || [0, 0, 0, 0]");
-                for (int r = 0; r < sent.length; r++) {
-                    sent[r] += ((Number) sentByPage.get(r)).doubleValue();
-                }
-                for (Object o : measured) {
+                Map<?, ?> measured = (Map<?, ?>) page.browser().driver().executeAsyncScript(FPS_COLLECT);
+                double window = ((Number) measured.get("seconds")).doubleValue();
+                moves += ((Number) measured.get("moves")).doubleValue() / window;
+                addPerSecond(sent, (List<?>) measured.get("sent"), 0, window);
+                for (Object o : (List<?>) measured.get("videos")) {
                     List<?> v = (List<?>) o;
                     double frames = ((Number) v.get(0)).doubleValue();
                     fps.add(frames / (((Number) v.get(1)).doubleValue() / 1000));
                     byStats.add(frames / (((Number) v.get(2)).doubleValue() / 1000));
-                    for (int r = 0; r < recovery.length; r++) {
-                        recovery[r] += ((Number) v.get(3 + r)).doubleValue();
-                    }
-                    windowSeconds = ((Number) v.get(1)).doubleValue() / 1000;
+                    addPerSecond(received, v, 3, window);
                 }
             }
             byStats.sort(Double::compare);
-            System.err.printf("  speaker highlight changes per page per second: %.2f%n", speakerMoves / n / Math.max(windowSeconds, 1e-9));
+            double videos = Math.max(1, fps.size());
+            System.err.printf("  speaker highlight changes per page per second: %.2f%n", moves / n);
             System.err.printf("  per sending page per second: %.2f PLIs and %.2f FIRs received, %.2f key frames encoded, %.2f resolution changes%n",
-                    sent[0] / n / windowSeconds, sent[1] / n / windowSeconds, sent[2] / n / windowSeconds, sent[3] / n / windowSeconds);
+                    sent[0] / n, sent[1] / n, sent[2] / n, sent[3] / n);
             // Signs of overload feeding on itself: receivers asking for key frames and retransmissions.
             System.err.printf("  per received video per second: %.2f key frames, %.2f PLIs, %.2f NACKs, %.2f frames dropped%n",
-                    recovery[0] / Math.max(1, fps.size()) / windowSeconds, recovery[1] / Math.max(1, fps.size()) / windowSeconds,
-                    recovery[2] / Math.max(1, fps.size()) / windowSeconds, recovery[3] / Math.max(1, fps.size()) / windowSeconds);
+                    received[0] / videos, received[1] / videos, received[2] / videos, received[3] / videos);
             System.err.printf("  fps by the stats' own timestamps: lowest %.1f, median %.1f%n", byStats.isEmpty() ? 0 : byStats.get(0),
                     byStats.isEmpty() ? 0 : byStats.get(byStats.size() / 2));
             fps.sort(Double::compare);
@@ -309,6 +304,13 @@ public final class SfuBench {
         return pages.stream().mapToDouble(p -> p.browser().driver().executeScript("return window.__seen.clicked")
                 instanceof Number t ? t.doubleValue() : Double.NaN)
             .reduce(earliest ? Math::min : Math::max).orElseThrow();
+    }
+
+    /** Adds {@code counts[from…]}, divided by the window's seconds, to {@code totals}. */
+    private static void addPerSecond(double[] totals, List<?> counts, int from, double seconds) {
+        for (int i = 0; i < totals.length; i++) {
+            totals[i] += ((Number) counts.get(from + i)).doubleValue() / seconds;
+        }
     }
 
     /** CPU ticks of every Chromium process on the machine, summed by process type (browser, renderer, gpu-process…). */

@@ -106,11 +106,12 @@ final class SfuMember {
         return changed;
     }
 
-    /** Janus did not take these layer requests (or a new subscriber handle starts from its defaults). */
+    /** Janus did not take these layer requests: they are sent again next time. */
     synchronized void layersUnknown(List<Stream> streams) {
         streams.forEach(applied::remove);
     }
 
+    /** A new subscriber handle starts from Janus's default layers. */
     synchronized void allLayersUnknown() {
         applied.clear();
     }
