@@ -1,0 +1,136 @@
+package dev.parley.sfu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.sfu.ScriptedJanus.Request;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A receiver's renegotiations with Janus: one at a time, "updating" replies, and layer requests only when
+ * a layer changes.
+ */
+class SfuNegotiationTest extends ScriptedSfuTest {
+    @Test
+    void whileAnAnswerIsPendingJanusIsAskedNothingMoreForThatReceiver() {
+        Person ada = enter("Ada");
+        Person bob = enter("Bob");
+        janus.webrtcup(publish(ada, "camera"));
+        JsonNode first = bob.next("sfu-offer");
+        assertThat(feedsOf(first)).containsExactly(ada.id);
+        long bobs = janus.subscriber(bob.id).id;
+
+        Person cy = enter("Cy");
+        janus.webrtcup(publish(cy, "camera"));
+        // Cy's webrtcup subscribes everyone at once: once Ada is asked for, Bob would have been too.
+        await("Ada's subscriber is asked for Cy", () -> subscribedFeeds(ada).contains(cy.id));
+        holds("Bob's subscriber handle gets no subscribe and no start", Duration.ofMillis(300),
+                () -> janus.messages(bobs, "subscribe").isEmpty() && janus.messages(bobs, "start").isEmpty());
+        assertThat(bob.all("sfu-offer")).as("one offer at a time").hasSize(1);
+
+        String answer = answer(bob, first);
+        Request start = janus.messages(bobs, "start").getFirst();
+        assertThat(start.jsep().path("type").asText()).isEqualTo("answer");
+        assertThat(start.sdp()).isEqualTo(answer);
+        JsonNode second = bob.next("sfu-offer");
+        assertThat(second.path("fresh").asBoolean()).isFalse();
+        assertThat(feedsOf(second)).containsExactlyInAnyOrder(ada.id, cy.id);
+        List<Request> subscribes = janus.messages(bobs, "subscribe");
+        assertThat(subscribes).hasSize(1);
+        assertThat(subscribes.getFirst().feeds()).containsExactly(cy.id);
+        assertThat(janus.requests().indexOf(subscribes.getFirst())).as("subscribed after the start")
+                .isGreaterThan(janus.requests().indexOf(start));
+        people.forEach(p -> assertThat(p.all("error")).as(p.name + "'s errors").isEmpty());
+    }
+
+    @Test
+    void anUpdatingReplyIsFollowedByOneOfferWithTheMergedStreams() {
+        Updating u = bobSubscribesToCyWhileJanusIsUpdating();
+        Person ada = u.ada();
+        Person bob = u.bob();
+        Person cy = u.cy();
+        long bobs = u.bobs();
+        assertThat(u.call().request().feeds()).containsExactly(cy.id);
+        String merged = janus.pushUpdate(bobs);
+
+        // Had the "updating" reply made an offer, this one would be it (and the merged one would wait).
+        JsonNode offer = bob.next("sfu-offer");
+        assertThat(offer.path("sdp").asText()).isEqualTo(merged);
+        assertThat(offer.path("fresh").asBoolean()).isFalse();
+        assertThat(feedsOf(offer)).containsExactlyInAnyOrder(ada.id, cy.id);
+        String answer = answer(bob, offer);
+        assertThat(janus.messages(bobs, "start")).extracting(Request::sdp).hasSize(2).last().isEqualTo(answer);
+        assertThat(bob.all("sfu-offer")).hasSize(2);
+        people.forEach(p -> assertThat(p.all("error")).as(p.name + "'s errors").isEmpty());
+    }
+
+    @Test
+    void feedsJanusIsStillUpdatingAreNotAskedForAgain() {
+        Updating u = bobSubscribesToCyWhileJanusIsUpdating();
+        Person bob = u.bob();
+        Person cy = u.cy();
+        long bobs = u.bobs();
+
+        // Another publisher comes up before Janus has sent the merged offer.
+        Person dee = enter("Dee");
+        janus.webrtcup(publish(dee, "camera"));
+        await("Bob's subscriber is asked for Dee", () -> subscribedFeeds(bob).contains(dee.id));
+        List<Request> subscribes = janus.messages(bobs, "subscribe");
+        assertThat(subscribes).extracting(Request::feeds).as("each feed asked for once")
+                .containsExactly(List.of(cy.id), List.of(dee.id));
+    }
+
+    @Test
+    void janusIsToldOnlyTheLayersThatChange() {
+        Person ada = enter("Ada");
+        Person bob = enter("Bob");
+        Person cy = enter("Cy");
+        janus.webrtcup(publish(ada, "camera"));
+        janus.webrtcup(publish(cy, "camera"));
+        receiveUntil(bob, ada.id, cy.id);
+        long bobs = janus.subscriber(bob.id).id;
+        String adaVideo = videoMid(bob, ada.id);
+        String cyVideo = videoMid(bob, cy.id);
+        await("Bob's grid layers are set", () -> configuredMids(bobs).containsAll(List.of(adaVideo, cyVideo)));
+        assertThat(configuredMids(bobs)).as("each new stream's layer set once").containsExactlyInAnyOrder(adaVideo, cyVideo);
+
+        // Every layer request makes Janus ask the publisher for a key frame: unchanged layers are not repeated.
+        bob.send(Map.of("type", "sfu-quality", "participant", ada.id, "quality", "high"));
+        await("Ada's high layer is asked for", () -> configuredMids(bobs).size() == 3);
+        List<Request> configures = janus.messages(bobs, "configure");
+        JsonNode last = configures.getLast().body().path("streams");
+        assertThat(last).hasSize(1);
+        assertThat(last.get(0).path("mid").asText()).isEqualTo(adaVideo);
+        assertThat(last.get(0).path("substream").asInt()).isEqualTo(2);
+
+        bob.send(Map.of("type", "sfu-quality", "participant", ada.id, "quality", "high"));
+        bob.send(Map.of("type", "sfu-quality", "participant", cy.id, "quality", "low"));
+        holds("the same layers again ask Janus nothing", Duration.ofMillis(300), () -> configuredMids(bobs).size() == 3);
+        people.forEach(p -> assertThat(p.all("error")).as(p.name + "'s errors").isEmpty());
+    }
+
+    /** Bob receives Ada; then Cy publishes, and Janus answers Bob's subscribe to Cy with "updating". */
+    private Updating bobSubscribesToCyWhileJanusIsUpdating() {
+        Person ada = enter("Ada");
+        Person bob = enter("Bob");
+        janus.webrtcup(publish(ada, "camera"));
+        answer(bob, bob.next("sfu-offer"));
+        long bobs = janus.subscriber(bob.id).id;
+        // Janus busy with a renegotiation of its own: it says "updating" now and offers everything later.
+        CompletableFuture<ScriptedJanus.Call> updating = new CompletableFuture<>();
+        janus.interceptNext(r -> r.handle() == bobs && r.request().equals("subscribe"), call -> {
+            call.reply(data("updating"), null);
+            updating.complete(call);
+        });
+        Person cy = enter("Cy");
+        janus.webrtcup(publish(cy, "camera"));
+        await("Janus answered Bob's subscribe to Cy with 'updating'", updating::isDone);
+        return new Updating(ada, bob, cy, bobs, updating.join());
+    }
+
+    private record Updating(Person ada, Person bob, Person cy, long bobs, ScriptedJanus.Call call) {}
+}

@@ -1,0 +1,72 @@
+package dev.parley.sfu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.janus.JanusConnection;
+import dev.parley.janus.JanusListener;
+import dev.parley.security.ServerSecret;
+import dev.parley.sfu.ScriptedJanus.Request;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Janus rooms and sessions are destroyed with their secrets: when a room empties, and when an earlier run left one. */
+class SfuRoomCleanupTest extends ScriptedSfuTest {
+    @Test
+    void whenTheLastPersonLeavesJanusDestroysTheRoomWithItsSecretAndEverySession() {
+        Person ada = enter("Ada");
+        Person bob = enter("Bob");
+        janus.webrtcup(publish(ada, "camera"));
+        answer(bob, bob.next("sfu-offer"));
+        long adaSession = janus.publisher(ada.id).session;
+        long bobSession = janus.publisher(bob.id).session;
+        List<Request> created = roomRequests("create");
+        assertThat(created).hasSize(1);
+        String secret = created.getFirst().body().path("secret").asText();
+        assertThat(secret).isNotBlank();
+        assertThat(janus.hasRoom(room)).isTrue();
+
+        ada.send(Map.of("type", "leave"));
+        await("Ada's session is destroyed", () -> sessionDestroys(adaSession) == 1);
+        assertThat(roomRequests("destroy")).as("Bob is still in the room").isEmpty();
+
+        bob.send(Map.of("type", "leave"));
+        // The scripted Janus, like Janus, destroys a room only when given its secret.
+        await("the Janus room is destroyed", () -> !janus.hasRoom(room));
+        assertThat(roomRequests("destroy")).hasSize(1);
+        Request destroy = roomRequests("destroy").getFirst();
+        assertThat(destroy.body().path("secret").asText()).isEqualTo(secret);
+        assertThat(sessionDestroys(adaSession)).isEqualTo(1);
+        assertThat(sessionDestroys(bobSession)).isEqualTo(1);
+        Request bobsEnd = janus.requests().stream()
+                .filter(r -> r.janus().equals("destroy") && r.session() == bobSession).findFirst().orElseThrow();
+        assertThat(janus.requests().indexOf(destroy)).as("the room goes after its last session")
+                .isGreaterThan(janus.requests().indexOf(bobsEnd));
+    }
+
+    @Test
+    void aJanusRoomLeftFromAnEarlierRunIsDestroyedWithItsSecretAndMadeAgain() throws Exception {
+        // An external Janus keeps rooms when Parley restarts; this server made that one (same key, same secret).
+        String secret = JanusAdmin.roomSecret(ServerSecret.load(dataDir), room);
+        JanusConnection direct = JanusConnection.connect(janus.url(), API_SECRET, new JanusListener() {
+            @Override
+            public void onEvent(JsonNode message) {}
+
+            @Override
+            public void onClose(int code, String reason) {}
+        }).get(5, TimeUnit.SECONDS);
+        open.add(direct);
+        long session = direct.createSession().get(5, TimeUnit.SECONDS);
+        long handle = direct.attach(session, JanusRequests.PLUGIN).get(5, TimeUnit.SECONDS);
+        direct.message(session, handle, JSON.createObjectNode().put("request", "create").put("room", room)
+                .put("secret", secret).put("pin", "an old pin"), null).get(5, TimeUnit.SECONDS);
+
+        Person ada = enter("Ada");
+        assertThat(roomRequests("create")).as("the first refused (427), the second made the room").hasSize(3);
+        assertThat(roomRequests("destroy")).hasSize(1);
+        assertThat(roomRequests("destroy").getFirst().body().path("secret").asText()).isEqualTo(secret);
+        assertThat(ada.all("error")).isEmpty();
+    }
+}
