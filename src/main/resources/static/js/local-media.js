@@ -1,7 +1,7 @@
 // What this participant sends: microphone, camera and screen, and switching devices mid-call.
 // The mesh gets every change through replaceTrack, so nothing is renegotiated.
 
-import { acquireLocalMedia, stopStream } from './media.js';
+import { acquireLocalMedia, cameraFor, stopStream } from './media.js';
 
 /**
  * @typedef {{audio: boolean, video: boolean, screen: boolean}} MediaState
@@ -13,8 +13,6 @@ import { acquireLocalMedia, stopStream } from './media.js';
  * the camera's place (mesh) or beside it (SFU).
  */
 
-const VIDEO = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24 } };
-
 export class LocalMedia {
   constructor() {
     /** @type {MediaStreamTrack|null} */ this.audioTrack = null;
@@ -24,6 +22,8 @@ export class LocalMedia {
     this.state = { audio: false, video: false, screen: false };
     /** @type {{audio?: string, video?: string}} chosen device ids */
     this.devices = {};
+    /** @type {MediaTrackConstraints} how the camera is captured (media.js, cameraFor) */
+    this.capture = cameraFor('mesh');
     /** @type {TrackSink|null} */
     this.sink = null;
     /** Called after every change, with the new state. @type {(state: MediaState) => void} */
@@ -85,6 +85,25 @@ export class LocalMedia {
     await this.sink?.replaceTrack('video', this.state.video ? this.cameraTrack : null);
   }
 
+  /**
+   * Captures the camera for a call mode (media.js, cameraFor): now, and whenever it is opened again. The
+   * track stays the same, so everything sending it keeps going.
+   * @param {'mesh'|'sfu'} mode
+   */
+  async setCapture(mode) {
+    const wanted = cameraFor(mode);
+    if (wanted === this.capture) return;
+    this.capture = wanted;
+    const track = this.cameraTrack;
+    if (track?.readyState !== 'live') return;
+    try {
+      await track.applyConstraints(wanted);
+    } catch (error) {
+      // The camera keeps the size it has: worth a note for whoever debugs, not a word for the user.
+      console.warn('camera: could not change the capture size', error);
+    }
+  }
+
   /** Presents a screen in place of the camera; the browser's own "Stop sharing" ends it too. */
   async startScreen() {
     const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15 } }, audio: false });
@@ -138,7 +157,7 @@ export class LocalMedia {
     const id = this.devices[kind];
     const constraints = kind === 'audio'
       ? { audio: id ? { deviceId: { exact: id } } : true }
-      : { video: id ? { ...VIDEO, deviceId: { exact: id } } : VIDEO };
+      : { video: { ...this.capture, ...(id ? { deviceId: { exact: id } } : {}) } };
     const stream = await navigator.mediaDevices.getUserMedia(constraints);
     return kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
   }

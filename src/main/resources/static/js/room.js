@@ -160,6 +160,7 @@ async function enterCall() {
     others: () => [...everyone.keys()].filter((id) => id !== client.id),
     notice: toast,
     pauseVideo: (id, paused) => grid.setVideoPaused(id, paused),
+    captureFor: (mode) => media.setCapture(mode),
   });
   callMode = mode;
   mode.setLocalStream(media.outgoingStream());

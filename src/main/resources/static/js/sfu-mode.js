@@ -13,7 +13,9 @@ import { SfuMedia } from './sfu.js';
  *   others: () => string[],
  *   notice: (text: string) => void,
  *   pauseVideo: (id: string, paused: boolean) => void,
+ *   captureFor: (mode: 'mesh'|'sfu') => Promise<void>,
  * }} SfuUi
+ * `captureFor` sizes the camera for a mode (media.js, cameraFor).
  */
 
 /** Most remote videos received at once; past it, only the large tiles and the latest speakers (last-N). */
@@ -155,14 +157,17 @@ export class CallMode {
   }
 
   /** @param {string} mode @param {string|undefined} reason */
-  #switch(mode, reason) {
+  async #switch(mode, reason) {
     if (mode === 'sfu') {
       const moving = this.mode !== 'sfu';
       this.mode = 'sfu';
       this.quality.clear();
+      if (moving && reason) this.ui.notice(reason);
+      // The camera's size first: the layers a publisher sends are fixed when it starts (sfu.js).
+      await this.ui.captureFor('sfu');
+      if (this.mode !== 'sfu') return;
       this.sfu.publish();
       if (this.screen) this.sfu.publishScreen(this.screen);
-      if (moving && reason) this.ui.notice(reason);
       return;
     }
     if (this.mode === 'mesh') return;
@@ -173,6 +178,7 @@ export class CallMode {
   #toMesh(reason, present) {
     this.mode = 'mesh';
     this.sfu.close();
+    this.ui.captureFor('mesh');
     for (const id of this.quality.keys()) this.ui.pauseVideo(id, false);
     this.quality.clear();
     if (reason) this.ui.notice(reason);
