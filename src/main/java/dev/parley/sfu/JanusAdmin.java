@@ -3,6 +3,7 @@ package dev.parley.sfu;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.janus.JanusConnection;
 import dev.parley.janus.JanusException;
+import dev.parley.security.PasswordHasher;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import javax.crypto.Mac;
@@ -59,6 +61,18 @@ record JanusAdmin(JanusConnection connection, String adminKey, long session, lon
                     }
                     return CompletableFuture.failedFuture(error);
                 })
+                .thenApply(ignored -> null);
+    }
+
+    /**
+     * Makes and destroys a room the way Parley makes rooms (a string id, the admin key, a pin and a
+     * secret), so a Janus that cannot hold them is found when Parley connects, not by the first call.
+     */
+    CompletableFuture<Void> check(byte[] serverKey) {
+        String id = "parley-check-" + UUID.randomUUID();
+        String secret = roomSecret(serverKey, id);
+        return message(JanusRequests.createRoom(id, adminKey, PasswordHasher.randomSecret(), secret, 1))
+                .thenCompose(ignored -> message(JanusRequests.destroyRoom(id, secret)))
                 .thenApply(ignored -> null);
     }
 

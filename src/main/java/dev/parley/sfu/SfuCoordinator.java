@@ -208,8 +208,14 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         destroying.getOrDefault(roomId, CompletableFuture.completedFuture(null))
                 .thenCompose(ignored -> admin.create(room, maxPublishers)).whenComplete((ok, error) -> {
             if (error != null) {
-                log.warn("room {}: Janus did not create the room: {}", roomId, error.getMessage());
-                room.created.completeExceptionally(error);
+                log.warn("room {}: Janus did not create the room, so the call stays peer to peer: {}", roomId,
+                        error.getMessage());
+                // On the scheduler, after the "media-mode" of the join that opened the room (tellLater), so
+                // everyone's last word is this one.
+                scheduler.execute(() -> {
+                    backToMesh(room, "The media server could not take this call; it continues peer to peer");
+                    room.created.completeExceptionally(error);
+                });
             } else {
                 room.created.complete(null);
             }
@@ -251,9 +257,20 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     private void connected(JanusConnection connection, String adminKey) {
         JanusAdmin lost = suspended.getAndSet(null);
         if (lost == null) {
-            JanusAdmin.open(connection, adminKey).thenAccept(admin -> janus = admin).exceptionally(error -> {
-                log.warn("Janus is reachable but refused a session: {}", error.getMessage());
-                return null;
+            JanusAdmin.open(connection, adminKey).whenComplete((admin, error) -> {
+                if (error != null) {
+                    log.warn("Janus is reachable but refused a session: {}", error.getMessage());
+                    return;
+                }
+                admin.check(serverKey).whenComplete((ok, refused) -> {
+                    if (refused != null) {
+                        log.error("Janus cannot make Parley's rooms ({}), so every room stays peer to peer. Its VideoRoom "
+                                + "plugin needs string_ids = true, and its admin_key, if it has one, given with "
+                                + "--janus-admin-key.", refused.getMessage());
+                        return;
+                    }
+                    janus = admin;
+                });
             });
             return;
         }
@@ -311,15 +328,21 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         });
     }
 
-    /** Janus is gone: every SFU room goes back to a mesh, and its people are told, so no tile freezes unexplained. */
+    /** Janus is gone: every SFU room goes back to a mesh. */
     private void fallBackToMesh() {
         janus = null;
         for (SfuRoom room : sfuRooms.values()) {
-            sfuRooms.remove(room.id, room);
-            room.members.values().forEach(SfuMember::abandon);
-            rooms.find(room.id).ifPresent(r -> r.broadcast(codec.encode(new MediaMode(Message.MESH,
-                    "The media server is unavailable; the call continues peer to peer")), null));
+            backToMesh(room, "The media server is unavailable; the call continues peer to peer");
         }
+    }
+
+    /** One room leaves the SFU, and its people are told why, so no tile freezes unexplained. */
+    private void backToMesh(SfuRoom room, String reason) {
+        if (!sfuRooms.remove(room.id, room)) {
+            return;
+        }
+        room.members.values().forEach(SfuMember::abandon);
+        rooms.find(room.id).ifPresent(r -> r.broadcast(codec.encode(new MediaMode(Message.MESH, reason)), null));
     }
 
     private void keepAlive() {

@@ -53,8 +53,11 @@ final class SfuPublishing {
                         return;
                     }
                     if (error != null) {
-                        log.warn("room {}: {} could not join the Janus room: {}", room.id, participantId, error.getMessage());
                         member.ready.completeExceptionally(error);
+                        if (member.gone) {
+                            return; // left, or the room went back to a mesh and said so
+                        }
+                        log.warn("room {}: {} could not join the Janus room: {}", room.id, participantId, error.getMessage());
                         sender.send(room.id, participantId, ErrorReply.of(ErrorCode.SFU_FAILED,
                                 "could not reach the media server"));
                         return;

@@ -88,6 +88,7 @@ final class ScriptedJanus implements AutoCloseable {
     /** Ids past the int range, as Janus's random 53-bit ones, so a truncation would show. */
     private final AtomicLong ids = new AtomicLong(1L << 40);
     private volatile WsContext client;
+    private volatile Refusal refusedRooms;
 
     /** A scripted Janus on a free port; requests must carry {@code apiSecret} unless it is null. */
     ScriptedJanus(String apiSecret) {
@@ -226,13 +227,24 @@ final class ScriptedJanus implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on, rooms whose id passes {@code which} are refused as Janus refuses them, e.g. 430 for a
+     * string id when its VideoRoom numbers rooms.
+     */
+    void refuseRooms(Predicate<String> which, int code, String reason) {
+        refusedRooms = new Refusal(which, code, reason);
+    }
+
+    private record Refusal(Predicate<String> which, int code, String reason) {}
+
     /** The answer of a synchronous room request, applied to the rooms. */
     private ObjectNode roomRequest(JsonNode body) {
         String room = body.path("room").asText();
         JsonNode made = rooms.get(room);
+        Refusal refusal = refusedRooms;
         return switch (body.path("request").asText()) {
-            case "create" -> rooms.putIfAbsent(room, body) == null
-                    ? data("created", room) : fail(427, "Room " + room + " already exists");
+            case "create" -> refusal != null && refusal.which.test(room) ? fail(refusal.code, refusal.reason)
+                    : rooms.putIfAbsent(room, body) == null ? data("created", room) : fail(427, "Room " + room + " already exists");
             case "destroy" -> {
                 if (made == null || !made.path("secret").equals(body.path("secret"))) {
                     yield made == null ? fail(426, "No such room (" + room + ")") : fail(433, "Unauthorized (wrong secret)");

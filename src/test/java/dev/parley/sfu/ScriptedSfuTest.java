@@ -53,11 +53,19 @@ abstract class ScriptedSfuTest {
         dataDir = Files.createTempDirectory("parley-scripted-janus-");
         janus = new ScriptedJanus(API_SECRET);
         open.add(janus);
+        beforeParleyStarts();
         parley = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir.toString(),
                 "--janus-url", janus.url().toString(), "--janus-api-secret", API_SECRET, "--media-mode", "sfu"});
         open.add(parley);
-        await("Parley reaches the scripted Janus", () -> parley.sfu().orElseThrow().available());
+        awaitParleyReady();
         room = newRoom();
+    }
+
+    /** What the scripted Janus is told before Parley first reaches it. */
+    void beforeParleyStarts() {}
+
+    void awaitParleyReady() {
+        await("Parley reaches the scripted Janus", () -> parley.sfu().orElseThrow().available());
     }
 
     @AfterEach
@@ -70,14 +78,21 @@ abstract class ScriptedSfuTest {
         }
     }
 
+    /** Someone in the room on the SFU, whose Janus publisher handle has joined the Janus room. */
     Person enter(String name) {
-        Person p = new Person(name, WsClient.connect(URI.create("ws://127.0.0.1:" + parley.port() + "/ws")));
-        p.send(Map.of("type", "join", "version", 1, "room", room, "name", name));
+        Person p = join(name);
         JsonNode joined = p.next("joined");
         assertThat(joined.path("mode").asText()).isEqualTo("sfu");
         p.id = joined.path("id").asText();
         assertThat(p.next("media-mode").path("mode").asText()).isEqualTo("sfu");
         await(name + " joins the Janus room", () -> janus.publisher(p.id) != null);
+        return p;
+    }
+
+    /** Someone who has asked to join the room; nothing is awaited. */
+    Person join(String name) {
+        Person p = new Person(name, WsClient.connect(URI.create("ws://127.0.0.1:" + parley.port() + "/ws")));
+        p.send(Map.of("type", "join", "version", 1, "room", room, "name", name));
         return p;
     }
 

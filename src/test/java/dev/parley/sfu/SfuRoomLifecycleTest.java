@@ -7,13 +7,32 @@ import dev.parley.janus.JanusConnection;
 import dev.parley.janus.JanusListener;
 import dev.parley.security.ServerSecret;
 import dev.parley.sfu.ScriptedJanus.Request;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Janus rooms and sessions are destroyed with their secrets: when a room empties, and when an earlier run left one. */
-class SfuRoomCleanupTest extends ScriptedSfuTest {
+/**
+ * A Janus room's life: destroyed with its secret and every session when the call empties, replaced when
+ * an earlier run left it, and a call Janus refuses to open stays peer to peer.
+ */
+class SfuRoomLifecycleTest extends ScriptedSfuTest {
+    @Test
+    void aCallJanusWillNotOpenGoesBackToPeerToPeerAndEveryoneIsToldWhy() {
+        janus.refuseRooms(room::equals, 433, "Unauthorized (wrong admin_key)");
+        Person ada = join("Ada");
+        JsonNode joined = ada.next("joined");
+        assertThat(joined.path("mode").asText()).as("this server puts every room on the SFU").isEqualTo("sfu");
+        assertThat(ada.next("media-mode").path("mode").asText()).isEqualTo("sfu");
+        JsonNode back = ada.next("media-mode");
+        assertThat(back.path("mode").asText()).isEqualTo("mesh");
+        assertThat(back.path("reason").asText()).isEqualTo("The media server could not take this call; it continues peer to peer");
+        assertThat(parley.sfu().orElseThrow().room(room)).as("Parley's SFU room is gone").isEmpty();
+        holds("no error on top of it, and no Janus session for Ada", Duration.ofMillis(300),
+                () -> ada.all("error").isEmpty() && janus.publisher(joined.path("id").asText()) == null);
+    }
+
     @Test
     void whenTheLastPersonLeavesJanusDestroysTheRoomWithItsSecretAndEverySession() {
         Person ada = enter("Ada");
