@@ -200,6 +200,10 @@ public final class SfuBench {
                 pages.get(i).joinNowButton().click();
             }
             double all = awaitEveryone(pages) - clicks(pages, true);
+            // -Dbench.talkers=K: all but the first K mute their microphone, as in most meetings (default: everyone talks).
+            for (MeetingPage page : pages.subList(Math.min(n, Integer.getInteger("bench.talkers", n)), n)) {
+                page.click("Mute microphone");
+            }
 
             long parley = server.pid();
             Optional<Long> janus = server.toHandle().descendants().filter(p -> p.info().command().orElse("").endsWith("janus"))
@@ -207,19 +211,29 @@ public final class SfuBench {
             for (MeetingPage page : pages) {
                 page.browser().driver().executeScript(FPS_START, STEADY_MS);
             }
-            long[] cpu0 = {machineTicks(), processTicks(parley), janus.map(SfuBench::processTicks).orElse(0L)};
+            long[] cpu0 = {BrowserCpu.machineTicks(), BrowserCpu.processTicks(parley), janus.map(BrowserCpu::processTicks).orElse(0L)};
             long t0 = System.nanoTime();
-            Map<String, Long> kinds0 = browserTicksByKind();
+            // Each split over its own window: reading every thread of every browser takes a while on a loaded machine.
+            Map<String, Long> kinds0 = BrowserCpu.byProcessType();
             long k0 = System.nanoTime();
+            Map<String, Long> threads0 = BrowserCpu.byThread();
+            long th0 = System.nanoTime();
             Thread.sleep(STEADY_MS);
-            long[] cpu1 = {machineTicks(), processTicks(parley), janus.map(SfuBench::processTicks).orElse(0L)};
+            long[] cpu1 = {BrowserCpu.machineTicks(), BrowserCpu.processTicks(parley), janus.map(BrowserCpu::processTicks).orElse(0L)};
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Map<String, Long> kinds1 = browserTicksByKind();
+            Map<String, Long> kinds1 = BrowserCpu.byProcessType();
             double kindSeconds = (System.nanoTime() - k0) / 1e9;
+            Map<String, Long> threads1 = BrowserCpu.byThread();
+            double threadSeconds = (System.nanoTime() - th0) / 1e9;
             StringBuilder byKind = new StringBuilder();
             kinds1.forEach((kind, ticks) -> byKind.append(String.format(" %s=%.2f", kind,
                     (ticks - kinds0.getOrDefault(kind, 0L)) / 100.0 / kindSeconds)));
+            StringBuilder byThread = new StringBuilder();
+            threads1.entrySet().stream().map(e -> Map.entry(e.getKey(), (e.getValue() - threads0.getOrDefault(e.getKey(), 0L)) / 100.0 / threadSeconds))
+                    .filter(e -> e.getValue() >= 0.01).sorted(Map.Entry.comparingByValue(java.util.Comparator.reverseOrder()))
+                    .forEach(e -> byThread.append(String.format("%n    %.2f  %s", e.getValue(), e.getKey())));
             System.err.println("  browser cores by process type (" + mode + ", N=" + n + ", " + camera + "):" + byKind);
+            System.err.println("  browser cores by thread, 0.01 and up:" + byThread);
             List<Double> fps = new ArrayList<>();
             List<Double> byStats = new ArrayList<>();
             // Per second of each page's window: key frames decoded, PLIs and NACKs sent, frames dropped (per
@@ -310,53 +324,6 @@ public final class SfuBench {
     private static void addPerSecond(double[] totals, List<?> counts, int from, double seconds) {
         for (int i = 0; i < totals.length; i++) {
             totals[i] += ((Number) counts.get(from + i)).doubleValue() / seconds;
-        }
-    }
-
-    /** CPU ticks of every Chromium process on the machine, summed by process type (browser, renderer, gpu-process…). */
-    private static Map<String, Long> browserTicksByKind() {
-        Map<String, Long> ticks = new java.util.TreeMap<>();
-        ProcessHandle.allProcesses().forEach(p -> {
-            try {
-                // Chromium rewrites its children's command lines as one string with spaces.
-                String[] args = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "cmdline")).split("[\\x00 ]+");
-                if (args.length == 0 || !args[0].contains("chromium") || args[0].contains("driver")) {
-                    return;
-                }
-                String kind = "browser";
-                for (String a : args) {
-                    if (a.startsWith("--type=")) {
-                        kind = a.substring(7);
-                    } else if (a.startsWith("--utility-sub-type=")) {
-                        kind = a.substring(a.lastIndexOf('.') + 1);
-                    }
-                }
-                ticks.merge(kind, processTicks(p.pid()), Long::sum);
-            } catch (IOException | RuntimeException e) {
-                // the process ended meanwhile
-            }
-        });
-        return ticks;
-    }
-
-    private static long machineTicks() throws IOException {
-        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-        long busy = 0;
-        for (int i = 1; i < f.length; i++) {
-            if (i != 4 && i != 5) { // idle and iowait are not work
-                busy += Long.parseLong(f[i]);
-            }
-        }
-        return busy;
-    }
-
-    private static long processTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-        } catch (IOException e) {
-            return 0;
         }
     }
 
