@@ -47,7 +47,8 @@ export class LocalMedia {
   /** The stream to send when the call starts. */
   outgoingStream() {
     const stream = new MediaStream();
-    if (this.audioTrack) stream.addTrack(this.audioTrack);
+    const audio = this.#outgoingAudio();
+    if (audio) stream.addTrack(audio);
     const video = this.#outgoingVideo();
     if (video) stream.addTrack(video);
     return stream;
@@ -59,16 +60,19 @@ export class LocalMedia {
     return track ? new MediaStream([track]) : null;
   }
 
-  /** Mutes by disabling the track: the permission stays, and unmuting is instant. */
+  /**
+   * Mutes by disabling the track, so the permission stays and unmuting is instant, and by sending no
+   * track: a disabled one still sends silence, 50 packets a second that every receiver decodes.
+   */
   async setAudio(on) {
     if (on && !this.audioTrack) {
       this.audioTrack = await this.#open('audio');
-      await this.sink?.replaceTrack('audio', this.audioTrack);
     }
     if (this.audioTrack) {
       this.audioTrack.enabled = on;
     }
     this.#update({ audio: on && !!this.audioTrack });
+    await this.sink?.replaceTrack('audio', this.#outgoingAudio());
   }
 
   /** Turning the camera off stops the track, so the camera light goes out; on reopens it. */
@@ -133,7 +137,7 @@ export class LocalMedia {
       const old = this.audioTrack;
       this.audioTrack = await this.#open('audio');
       this.audioTrack.enabled = this.state.audio;
-      await this.sink?.replaceTrack('audio', this.audioTrack);
+      await this.sink?.replaceTrack('audio', this.#outgoingAudio());
       old.stop();
     } else if (kind === 'video' && this.cameraTrack) {
       const old = this.cameraTrack;
@@ -146,6 +150,10 @@ export class LocalMedia {
 
   stopAll() {
     stopStream(new MediaStream([this.audioTrack, this.cameraTrack, this.screenTrack].filter((t) => !!t)));
+  }
+
+  #outgoingAudio() {
+    return this.state.audio ? this.audioTrack : null;
   }
 
   #outgoingVideo() {

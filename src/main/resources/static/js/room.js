@@ -161,6 +161,7 @@ async function enterCall() {
     notice: toast,
     pauseVideo: (id, paused) => grid.setVideoPaused(id, paused),
     captureFor: (mode) => media.setCapture(mode),
+    sendsNothing: (id) => !everyone.get(id)?.audio && !everyone.get(id)?.video && !everyone.get(id)?.screen,
   });
   callMode = mode;
   mode.setLocalStream(media.outgoingStream());

@@ -14,8 +14,10 @@ import { SfuMedia } from './sfu.js';
  *   notice: (text: string) => void,
  *   pauseVideo: (id: string, paused: boolean) => void,
  *   captureFor: (mode: 'mesh'|'sfu') => Promise<void>,
+ *   sendsNothing: (id: string) => boolean,
  * }} SfuUi
- * `captureFor` sizes the camera for a mode (media.js, cameraFor).
+ * `captureFor` sizes the camera for a mode (media.js, cameraFor). `sendsNothing`: that person's
+ * microphone is muted and camera off, so no packet comes from them.
  */
 
 /** Most remote videos received at once; past it, only the large tiles and the latest speakers (last-N). */
@@ -42,6 +44,10 @@ export class CallMode {
         if (this.mode === 'sfu') mesh.remove(id);
       },
       onRemoteScreen: (id, track) => ui.showScreen(id, track),
+      onOffered: (ids) => {
+        // Someone who sends nothing has no stream to wait for: the direct connection to them can go now.
+        if (this.mode === 'sfu') ids.filter((id) => ui.sendsNothing(id)).forEach((id) => mesh.remove(id));
+      },
       onError: (what, error) => console.warn(`SFU: could not ${what}`, error),
     });
     /** @type {MediaStreamTrack|null} */ this.camera = null;

@@ -9,8 +9,11 @@
  *   answer: (sdp: string) => void,
  *   onRemoteStream: (participantId: string, stream: MediaStream) => void,
  *   onRemoteScreen: (participantId: string, track: MediaStreamTrack|null) => void,
+ *   onOffered?: (participantIds: string[]) => void,
  *   onError: (what: string, error: unknown) => void,
  * }} SfuOptions
+ * A remote stream is passed on once its first packets arrive; `onOffered` names, once an offer is
+ * answered, everyone whose camera and microphone it carries, whether they send anything or not.
  */
 
 const KINDS = /** @type {const} */ (['audio', 'video']);
@@ -131,6 +134,7 @@ export class SfuMedia {
       await pc.setLocalDescription();
       await gathered(pc);
       this.options.answer(pc.localDescription?.sdp ?? '');
+      this.options.onOffered?.([...new Set(offer.streams.filter((s) => s.source !== 'screen').map((s) => s.participant))]);
     });
   }
 

@@ -153,6 +153,8 @@ class MediaControlsIT extends BrowserTest {
         MediaWindow next = page.measureTile(tile, WINDOW_MS);
         assertThat(next.audioEnergy()).as("%s: audio energy from %s in the window after a silent one %s; that window: %s",
             page.label(), tile, first, next).isLessThan(SILENT);
+        // Not even silence: a muted microphone sends no packets, which every receiver would decode.
+        assertThat(next.audioBytes()).as("%s: audio bytes from %s while muted, in %s", page.label(), tile, next).isZero();
         return next;
     }
 

@@ -508,15 +508,16 @@ public final class MeetingPage {
     }
 
     /** What a remote tile's media did during one window: audio energy gained, video bytes and frames, last width. */
-    public record MediaWindow(double seconds, double audioEnergy, long videoBytes, long framesDecoded, long frameWidth) {
+    public record MediaWindow(double seconds, double audioEnergy, long audioBytes, long videoBytes, long framesDecoded,
+                              long frameWidth) {
         public double videoBytesPerSecond() {
             return videoBytes / seconds;
         }
 
         @Override
         public String toString() {
-            return String.format("{%.1fs: energy +%.3f, video %.0f B/s, frames +%d, width %d}",
-                seconds, audioEnergy, videoBytesPerSecond(), framesDecoded, frameWidth);
+            return String.format("{%.1fs: energy +%.3f, audio +%d B, video %.0f B/s, frames +%d, width %d}",
+                seconds, audioEnergy, audioBytes, videoBytesPerSecond(), framesDecoded, frameWidth);
         }
     }
 
@@ -531,6 +532,7 @@ public final class MeetingPage {
         }
         return new MediaWindow((b.atNanos() - a.atNanos()) / 1e9,
             b.audio().totalAudioEnergy() - a.audio().totalAudioEnergy(),
+            b.audio().bytesReceived() - a.audio().bytesReceived(),
             b.video().bytesReceived() - a.video().bytesReceived(),
             b.video().framesDecoded() - a.video().framesDecoded(),
             b.video().frameWidth());

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 8 in real Chromium: a four-person mesh call gets a fifth person, everyone moves to the SFU
- * (Janus, started by Parley with --sfu) without a reload or a lost tile, every page receives video
- * and audio from every other through it, and a leaver's tile goes everywhere. Cameras are 320x240.
+ * (Janus, started by Parley with --sfu) without a reload or a lost tile, one of them sending nothing
+ * meanwhile; every page receives video and audio from every other through it, and a leaver's tile goes
+ * everywhere. Cameras are 320x240.
  */
 class SfuIT {
     private static final String[] NAMES = {"Ada", "Bob", "Cy", "Dee", "Eve"};
@@ -71,6 +72,14 @@ class SfuIT {
             SfuSupport.watchTiles(page);
         }
 
+        // Dee sends nothing while the call moves (microphone muted, camera off): no stream of hers will
+        // arrive through the SFU, and nobody keeps a direct connection waiting for one.
+        MeetingPage dee = pages.get(3);
+        dee.click("Mute microphone");
+        dee.awaitToggle("Unmute microphone", true);
+        dee.click("Turn off camera");
+        dee.awaitToggle("Turn on camera", true);
+
         // ---- the fifth joins: everyone moves to the SFU ----
         MeetingPage eve = new MeetingPage(eveBrowser, baseUrl);
         eve.openRoom(room);
@@ -85,6 +94,10 @@ class SfuIT {
                 return pcs.size() == 2 && pcs.stream().allMatch(pc -> pc.state().equals("connected"));
             });
         }
+        dee.click("Turn on camera");
+        dee.awaitToggle("Turn off camera", false);
+        dee.click("Unmute microphone");
+        dee.awaitToggle("Mute microphone", false);
         SfuSupport.eachAtOnce(pages, page -> {
             for (String other : others(page, 5)) {
                 MeetingPage.MediaWindow w = page.awaitTileMedia(other, "video frames from " + other + " through the SFU",
