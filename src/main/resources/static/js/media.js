@@ -15,8 +15,8 @@ const HD_MIN_CORES = 4;
  * stays at 640×480. Through the SFU a page encodes once, in simulcast layers, and only large tiles
  * (pinned, presenting, speaking) get the full picture, so it asks for 1280×720: Chrome then sends three
  * layers (1280, 640 and 320 wide) where 640×480 gives two. Those layers cost about three times the
- * pixels to encode; on 2 cores (4 pages at once, 1280×720 cameras) Chrome cut them to 960×540 at 10–13
- * fps, where 640×480 kept 16–19. So HD needs HD_MIN_CORES. A camera that cannot, keeps its largest size.
+ * pixels to encode; on 2 cores (4 pages at once, 1280×720 cameras) Chrome cut them to 960×540 at 6–14
+ * fps, where 640×480 kept 14–19. So HD needs HD_MIN_CORES. A camera that cannot, keeps its largest size.
  * @param {'mesh'|'sfu'} mode
  * @returns {MediaTrackConstraints}
  */
