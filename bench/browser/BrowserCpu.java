@@ -57,7 +57,7 @@ final class BrowserCpu {
                 try (Stream<Path> tasks = Files.list(proc.resolve("task"))) {
                     tasks.forEach(task -> {
                         try {
-                            // Pool threads are numbered (ThreadPoolForegroundWorker2…): one name for the pool.
+                            // Linux keeps 15 characters of a name; numbered pool threads that fit (Foo2, Foo3) count as one.
                             String name = Files.readString(task.resolve("comm")).trim().replaceAll("\\d+$", "");
                             ticks.merge(kind + " " + name, ticks(task.resolve("stat")), Long::sum);
                         } catch (IOException e) {

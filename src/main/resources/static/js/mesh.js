@@ -25,9 +25,12 @@
  *   onRemoteStream: (peerId: string, stream: MediaStream) => void,
  *   onStateChange: (peerId: string, state: RTCPeerConnectionState) => void,
  *   onFailed?: (peerId: string) => void,
+ *   repairs?: (peerId: string) => boolean,
  *   iceServers?: RTCIceServer[],
  *   iceTransportPolicy?: RTCIceTransportPolicy,
  * }} MeshOptions
+ * `repairs`: whether a broken connection to that peer is worth an ICE restart (not once the SFU carries
+ * them: the other side closed it); without it, always.
  */
 
 const KINDS = /** @type {const} */ (['audio', 'video']);
@@ -198,6 +201,10 @@ export class PeerMesh {
   /** ICE restart renegotiates through onnegotiationneeded; after a few in vain, the peer is reported failed. */
   #restartIce(/** @type {Peer} */ peer) {
     if (peer.pc.connectionState === 'closed' || peer.pc.connectionState === 'connected') {
+      return;
+    }
+    if (this.options.repairs && !this.options.repairs(peer.id)) {
+      this.remove(peer.id);
       return;
     }
     if (peer.restarts >= MAX_ICE_RESTARTS) {

@@ -153,6 +153,7 @@ async function enterCall() {
       grid.setConnectionState(id, 'failed');
       toast(`Couldn't connect to ${everyone.get(id)?.name ?? 'a participant'}. A firewall may block the call; a TURN server helps.`);
     },
+    repairs: (id) => callMode?.repairs(id) ?? true,
   });
   const mode = new CallMode(client, mesh, {
     showStream: (id, stream) => grid.setRemoteStream(id, stream),
@@ -161,7 +162,10 @@ async function enterCall() {
     notice: toast,
     pauseVideo: (id, paused) => grid.setVideoPaused(id, paused),
     captureFor: (mode) => media.setCapture(mode),
-    sendsNothing: (id) => !everyone.get(id)?.audio && !everyone.get(id)?.video && !everyone.get(id)?.screen,
+    sendsNothing: (id) => {
+      const p = everyone.get(id);
+      return !!p && !p.audio && !p.video && !p.screen;
+    },
   });
   callMode = mode;
   mode.setLocalStream(media.outgoingStream());

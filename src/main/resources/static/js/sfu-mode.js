@@ -17,7 +17,7 @@ import { SfuMedia } from './sfu.js';
  *   sendsNothing: (id: string) => boolean,
  * }} SfuUi
  * `captureFor` sizes the camera for a mode (media.js, cameraFor). `sendsNothing`: that person's
- * microphone is muted and camera off, so no packet comes from them.
+ * microphone is muted, camera off and no screen shared, so no packet comes from them.
  */
 
 /** Most remote videos received at once; past it, only the large tiles and the latest speakers (last-N). */
@@ -43,10 +43,16 @@ export class CallMode {
         // That person now reaches us through the SFU; the direct connection can go.
         if (this.mode === 'sfu') mesh.remove(id);
       },
-      onRemoteScreen: (id, track) => ui.showScreen(id, track),
+      onRemoteScreen: (id, track) => {
+        ui.showScreen(id, track);
+        if (track && this.mode === 'sfu') mesh.remove(id);
+      },
       onOffered: (ids) => {
-        // Someone who sends nothing has no stream to wait for: the direct connection to them can go now.
-        if (this.mode === 'sfu') ids.filter((id) => ui.sendsNothing(id)).forEach((id) => mesh.remove(id));
+        // A direct connection closes when a stream through the SFU replaces it; each side closes its end
+        // (and the other, seeing it drop, lets it go: see `repairs`). Between two people who both send
+        // nothing, no stream ever comes, so it goes as soon as the SFU carries them.
+        if (this.mode !== 'sfu' || !this.#sendsNothing()) return;
+        ids.filter((id) => ui.sendsNothing(id)).forEach((id) => mesh.remove(id));
       },
       onError: (what, error) => console.warn(`SFU: could not ${what}`, error),
     });
@@ -60,6 +66,15 @@ export class CallMode {
 
   get isSfu() {
     return this.mode === 'sfu';
+  }
+
+  /** Whether a broken direct connection to this person is worth repairing: not once the SFU carries them. */
+  repairs(/** @type {string} */ id) {
+    return !(this.isSfu && this.sfu.carries(id));
+  }
+
+  #sendsNothing() {
+    return !this.sfu.tracks.audio && !this.sfu.tracks.video && !this.screen;
   }
 
   /**

@@ -150,6 +150,11 @@ export class SfuMedia {
     this.streams.delete(id);
   }
 
+  /** Whether the offers we receive include this person's camera and microphone. @param {string} id */
+  carries(id) {
+    return [...this.owners.values()].some((o) => o.participant === id && !o.screen);
+  }
+
   close() {
     this.sending?.close();
     this.screenSending?.close();

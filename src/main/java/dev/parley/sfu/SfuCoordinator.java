@@ -3,6 +3,7 @@ package dev.parley.sfu;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.config.SfuConfig;
 import dev.parley.janus.JanusConnection;
+import dev.parley.janus.JanusException;
 import dev.parley.room.Participant;
 import dev.parley.room.Room;
 import dev.parley.room.RoomRegistry;
@@ -20,7 +21,9 @@ import dev.parley.signaling.Session.Membership;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +52,8 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     private final Map<String, SfuRoom> sfuRooms = new ConcurrentHashMap<>();
     /** Janus rooms on their way out, by id: a room opened again meanwhile is created after. */
     private final Map<String, CompletableFuture<Void>> destroying = new ConcurrentHashMap<>();
+    /** Calls whose Janus room was refused: they stay peer to peer until they empty, rather than retry at every join. */
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final SfuReceiving receiving;
     private final SfuPublishing publishing;
     private final int maxPublishers;
@@ -110,16 +115,17 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     @Override
     public String admitted(Room room, Participant participant, String password) {
         SfuRoom sfu = sfuRooms.get(room.id());
-        if (janus == null && (sfu == null || suspended.get() == null)) {
+        if (janus == null && (sfu == null || suspended.get() == null) || refused.contains(room.id())) {
             return Message.MESH;
         }
+        SfuRoom opened = null;
         if (sfu == null) {
             boolean large = settings.find(room.id()).map(RoomSettings::large).orElse(false);
             boolean sfuNow = config.policy() == SfuConfig.Policy.SFU || large || room.size() > config.meshLimit();
             if (!sfuNow) {
                 return Message.MESH;
             }
-            sfu = open(room.id(), password);
+            sfu = opened = open(room.id(), password);
             for (Participant other : room.participants()) {
                 if (!other.id().equals(participant.id())) {
                     addMember(sfu, other.id());
@@ -133,6 +139,10 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
             addMember(sfu, participant.id());
         }
         tellLater(room, participant.id(), new MediaMode(Message.SFU, null));
+        if (opened != null) {
+            // Only now: if Janus refuses the room, the "mesh" that says so is queued after every "sfu" above.
+            create(opened);
+        }
         return Message.SFU;
     }
 
@@ -150,6 +160,9 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
 
     @Override
     public void departed(String roomId, String participantId) {
+        if (rooms.find(roomId).map(r -> r.size() == 0).orElse(true)) {
+            refused.remove(roomId);
+        }
         SfuRoom room = sfuRooms.get(roomId);
         SfuMember member = room == null ? null : room.members.remove(participantId);
         if (member == null) {
@@ -203,6 +216,12 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         SfuRoom room = new SfuRoom(roomId, password != null ? password : PasswordHasher.randomSecret(),
                 JanusAdmin.roomSecret(serverKey, roomId));
         sfuRooms.put(roomId, room);
+        return room;
+    }
+
+    /** Makes the room's Janus room; members join it once it exists ({@link SfuRoom#created}). */
+    private void create(SfuRoom room) {
+        String roomId = room.id;
         JanusAdmin admin = janus();
         // The same room emptied a moment ago is still being destroyed (its secret is the old one): wait for that.
         destroying.getOrDefault(roomId, CompletableFuture.completedFuture(null))
@@ -210,9 +229,10 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
             if (error != null) {
                 log.warn("room {}: Janus did not create the room, so the call stays peer to peer: {}", roomId,
                         error.getMessage());
-                // On the scheduler, after the "media-mode" of the join that opened the room (tellLater), so
-                // everyone's last word is this one.
+                // On the scheduler, after the "media-mode" messages of the join that opened the room
+                // (tellLater), so everyone's last word is this one.
                 scheduler.execute(() -> {
+                    refused.add(roomId);
                     backToMesh(room, "The media server could not take this call; it continues peer to peer");
                     room.created.completeExceptionally(error);
                 });
@@ -220,7 +240,6 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
                 room.created.complete(null);
             }
         });
-        return room;
     }
 
     /** A new member joins the Janus room now, or once a lost connection is back. */
@@ -263,13 +282,17 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
                     return;
                 }
                 admin.check(serverKey).whenComplete((ok, refused) -> {
-                    if (refused != null) {
+                    Throwable cause = refused instanceof CompletionException c ? c.getCause() : refused;
+                    if (cause instanceof JanusException) {
                         log.error("Janus cannot make Parley's rooms ({}), so every room stays peer to peer. Its VideoRoom "
                                 + "plugin needs string_ids = true, and its admin_key, if it has one, given with "
-                                + "--janus-admin-key.", refused.getMessage());
-                        return;
+                                + "--janus-admin-key.", cause.getMessage());
+                    } else if (cause != null) {
+                        // Not Janus's answer (the connection dropped, say): the link reconnects and checks again.
+                        log.warn("Janus could not be checked: {}", cause.getMessage());
+                    } else {
+                        janus = admin;
                     }
-                    janus = admin;
                 });
             });
             return;

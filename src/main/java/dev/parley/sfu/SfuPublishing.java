@@ -82,6 +82,9 @@ final class SfuPublishing {
                         member.afterReconnect(() -> publish(room, member, sdp, screen));
                         return;
                     }
+                    if (member.gone) {
+                        return; // left, or the room went back to a mesh and said so
+                    }
                     if (error != null || answer == null) {
                         log.warn("room {}: Janus refused {}'s offer: {}", room.id, member.participantId,
                                 error != null ? error.getMessage() : reply);

@@ -56,7 +56,10 @@ class SfuSimulcastIT {
         ada.awaitRemoteTiles("Bob", "Cy");
         MeetingPage bob = pages.get(1);
         bob.awaitTrue("Bob's camera captured at 1280x720 once the call is on the SFU", () -> cameraWidth(bob) == 1280);
-        assertThat(cameraWidth(pages.get(2))).as("Cy's camera, on 2 cores, stays at 640x480").isEqualTo(640);
+        MeetingPage cy = pages.get(2);
+        // Publishing waits for the camera's size, so once Cy publishes, that size is final.
+        cy.awaitTrue("Cy publishing to the SFU", () -> cy.browser().peerConnections().size() == 2);
+        assertThat(cameraWidth(cy)).as("Cy's camera, on 2 cores, stays at 640x480").isEqualTo(640);
         // Bob and Cy stay quiet, so neither becomes Ada's active speaker (which would also get the full layer).
         for (MeetingPage page : pages.subList(1, 3)) {
             page.click("Mute microphone");

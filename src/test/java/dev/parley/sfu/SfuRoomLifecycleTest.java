@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class SfuRoomLifecycleTest extends ScriptedSfuTest {
     @Test
-    void aCallJanusWillNotOpenGoesBackToPeerToPeerAndEveryoneIsToldWhy() {
+    void aCallJanusWillNotOpenGoesBackToPeerToPeerAndSaysWhy() {
         janus.refuseRooms(room::equals, 433, "Unauthorized (wrong admin_key)");
         Person ada = join("Ada");
         JsonNode joined = ada.next("joined");
@@ -31,6 +31,21 @@ class SfuRoomLifecycleTest extends ScriptedSfuTest {
         assertThat(parley.sfu().orElseThrow().room(room)).as("Parley's SFU room is gone").isEmpty();
         holds("no error on top of it, and no Janus session for Ada", Duration.ofMillis(300),
                 () -> ada.all("error").isEmpty() && janus.publisher(joined.path("id").asText()) == null);
+
+        // The call stays peer to peer rather than try the media server again at every join.
+        Person bob = join("Bob");
+        assertThat(bob.next("joined").path("mode").asText()).isEqualTo("mesh");
+        holds("nobody is moved again", Duration.ofMillis(300),
+                () -> bob.all("media-mode").isEmpty() && ada.all("media-mode").size() == 2);
+        assertThat(roomRequests("create")).as("one try").hasSize(1);
+
+        // Once it has emptied, the same link tries again.
+        ada.send(Map.of("type", "leave"));
+        bob.send(Map.of("type", "leave"));
+        await("the room is empty", () -> parley.rooms().find(room).isEmpty());
+        janus.refuseRooms(id -> false, 0, "");
+        Person cy = enter("Cy");
+        assertThat(cy.all("error")).isEmpty();
     }
 
     @Test
