@@ -59,6 +59,10 @@ export class CallMode {
     /** @type {MediaStreamTrack|null} */ this.camera = null;
     /** @type {MediaStreamTrack|null} a screen being shared, if any */
     this.screen = null;
+    /** Whether our camera publishes to the SFU: a screen shared before that goes out with it. */
+    this.publishing = false;
+    /** Counts mode switches, so one that waited can tell that a later one took over. */
+    this.switches = 0;
     client.onmediamode = (mode, reason) => this.#switch(mode, reason);
     client.onsfupublished = (sdp, source) => this.sfu.published(sdp, source);
     client.onsfuoffer = (offer) => this.sfu.offered(offer);
@@ -112,7 +116,7 @@ export class CallMode {
   async setScreen(/** @type {MediaStreamTrack|null} */ track) {
     this.screen = track;
     await this.mesh.replaceTrack('video', track ?? this.camera);
-    if (this.isSfu) this.sfu.publishScreen(track);
+    if (this.isSfu && this.publishing) this.sfu.publishScreen(track);
   }
 
   /** @param {RTCIceServer[]} servers @param {RTCIceTransportPolicy} policy */
@@ -182,11 +186,14 @@ export class CallMode {
     if (mode === 'sfu') {
       const moving = this.mode !== 'sfu';
       this.mode = 'sfu';
+      this.publishing = false;
+      const turn = ++this.switches;
       this.quality.clear();
       if (moving && reason) this.ui.notice(reason);
       // The camera's size first: the layers a publisher sends are fixed when it starts (sfu.js).
       await this.ui.captureFor('sfu');
-      if (this.mode !== 'sfu') return;
+      if (turn !== this.switches) return;
+      this.publishing = true;
       this.sfu.publish();
       if (this.screen) this.sfu.publishScreen(this.screen);
       return;
@@ -198,6 +205,8 @@ export class CallMode {
   /** @param {string|undefined} reason @param {string[]} present */
   #toMesh(reason, present) {
     this.mode = 'mesh';
+    this.publishing = false;
+    this.switches++;
     this.sfu.close();
     this.ui.captureFor('mesh');
     for (const id of this.quality.keys()) this.ui.pauseVideo(id, false);
