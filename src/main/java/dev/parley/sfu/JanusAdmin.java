@@ -11,12 +11,15 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live connection to Janus and the session Parley creates and destroys Janus rooms on. A room has
@@ -26,10 +29,34 @@ import javax.crypto.spec.SecretKeySpec;
 record JanusAdmin(JanusConnection connection, String adminKey, long session, long handle) {
     private static final int ROOM_EXISTS = 427;
 
-    /** Opens the admin session on a fresh connection. */
-    static CompletableFuture<JanusAdmin> open(JanusConnection connection, String adminKey) {
-        return connection.createSession().thenCompose(session -> connection.attach(session, JanusRequests.PLUGIN)
-                .thenApply(handle -> new JanusAdmin(connection, adminKey, session, handle)));
+    private static final Logger log = LoggerFactory.getLogger(JanusAdmin.class);
+
+    /**
+     * Opens the admin session on a fresh connection and checks that Janus can make Parley's rooms.
+     * Empty, with the reason logged, if it cannot: then every room stays peer to peer.
+     */
+    static CompletableFuture<Optional<JanusAdmin>> open(JanusConnection connection, String adminKey, byte[] serverKey) {
+        return connection.createSession()
+                .thenCompose(session -> connection.attach(session, JanusRequests.PLUGIN)
+                        .thenApply(handle -> new JanusAdmin(connection, adminKey, session, handle)))
+                .thenCompose(admin -> admin.check(serverKey).handle((ok, refused) -> checked(admin, refused)))
+                .exceptionally(error -> {
+                    log.warn("Janus is reachable but refused a session: {}", error.getMessage());
+                    return Optional.empty();
+                });
+    }
+
+    private static Optional<JanusAdmin> checked(JanusAdmin admin, Throwable refused) {
+        Throwable cause = refused instanceof CompletionException c ? c.getCause() : refused;
+        if (cause instanceof JanusException) {
+            log.error("Janus cannot make Parley's rooms ({}), so every room stays peer to peer. Its VideoRoom plugin "
+                    + "needs string_ids = true, and its admin_key, if it has one, given with --janus-admin-key.",
+                    cause.getMessage());
+        } else if (cause != null) {
+            // Not Janus's answer (the connection dropped, say): the link reconnects and checks again.
+            log.warn("Janus could not be checked: {}", cause.getMessage());
+        }
+        return cause == null ? Optional.of(admin) : Optional.empty();
     }
 
     /**
@@ -68,7 +95,7 @@ record JanusAdmin(JanusConnection connection, String adminKey, long session, lon
      * Makes and destroys a room the way Parley makes rooms (a string id, the admin key, a pin and a
      * secret), so a Janus that cannot hold them is found when Parley connects, not by the first call.
      */
-    CompletableFuture<Void> check(byte[] serverKey) {
+    private CompletableFuture<Void> check(byte[] serverKey) {
         String id = "parley-check-" + UUID.randomUUID();
         String secret = roomSecret(serverKey, id);
         return message(JanusRequests.createRoom(id, adminKey, PasswordHasher.randomSecret(), secret, 1))

@@ -3,7 +3,6 @@ package dev.parley.sfu;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.config.SfuConfig;
 import dev.parley.janus.JanusConnection;
-import dev.parley.janus.JanusException;
 import dev.parley.room.Participant;
 import dev.parley.room.Room;
 import dev.parley.room.RoomRegistry;
@@ -23,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -276,25 +274,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     private void connected(JanusConnection connection, String adminKey) {
         JanusAdmin lost = suspended.getAndSet(null);
         if (lost == null) {
-            JanusAdmin.open(connection, adminKey).whenComplete((admin, error) -> {
-                if (error != null) {
-                    log.warn("Janus is reachable but refused a session: {}", error.getMessage());
-                    return;
-                }
-                admin.check(serverKey).whenComplete((ok, refused) -> {
-                    Throwable cause = refused instanceof CompletionException c ? c.getCause() : refused;
-                    if (cause instanceof JanusException) {
-                        log.error("Janus cannot make Parley's rooms ({}), so every room stays peer to peer. Its VideoRoom "
-                                + "plugin needs string_ids = true, and its admin_key, if it has one, given with "
-                                + "--janus-admin-key.", cause.getMessage());
-                    } else if (cause != null) {
-                        // Not Janus's answer (the connection dropped, say): the link reconnects and checks again.
-                        log.warn("Janus could not be checked: {}", cause.getMessage());
-                    } else {
-                        janus = admin;
-                    }
-                });
-            });
+            JanusAdmin.open(connection, adminKey, serverKey).thenAccept(admin -> admin.ifPresent(a -> janus = a));
             return;
         }
         lost.reclaim(connection, sfuRooms.values()).whenComplete((admin, error) -> {
