@@ -3,6 +3,7 @@ package dev.parley.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.Parley;
+import dev.parley.support.TempDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class SfuIT {
         if (server != null) {
             server.close();
         }
-        SfuSupport.deleteQuietly(dataDir);
+        TempDirs.deleteQuietly(dataDir);
     }
 
     @AfterEach

@@ -3,11 +3,7 @@ package dev.parley.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.Parley;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -15,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /** Janus for the SFU tests: present (or the test is skipped locally, failed on CI), and reachable. */
 final class SfuSupport {
@@ -59,17 +54,6 @@ final class SfuSupport {
         assertThat(state.get("same")).as(page.label() + ": every tile from before is still shown").isEqualTo(true);
         assertThat(((List<?>) state.get("log")).stream().map(String::valueOf).toList()).as(page.label() + ": tiles added or removed")
             .containsExactly("added " + added);
-    }
-
-    static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a leftover temp folder is harmless
-        }
     }
 
     /** Runs one check per page at the same time (each page is its own browser) and rethrows the first failure. */

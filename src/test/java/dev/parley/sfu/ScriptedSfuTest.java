@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.Parley;
 import dev.parley.sfu.ScriptedJanus.Request;
+import dev.parley.support.TempDirs;
 import dev.parley.support.WsClient;
 import java.io.IOException;
 import java.net.URI;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,9 +73,7 @@ abstract class ScriptedSfuTest {
         for (AutoCloseable c : open.reversed()) {
             c.close();
         }
-        try (Stream<Path> paths = Files.walk(dataDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TempDirs.deleteQuietly(dataDir);
     }
 
     /** Someone in the room on the SFU, whose Janus publisher handle has joined the Janus room. */

@@ -12,6 +12,7 @@ import dev.parley.janus.JanusException;
 import dev.parley.janus.JanusListener;
 import dev.parley.janus.JanusProcess;
 import dev.parley.support.JanusInstalled;
+import dev.parley.support.TempDirs;
 import dev.parley.support.WsClient;
 import java.io.IOException;
 import java.net.URI;
@@ -22,13 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,9 +54,7 @@ class SfuProtocolTest {
         for (AutoCloseable c : open.reversed()) {
             c.close();
         }
-        try (Stream<Path> paths = Files.walk(dataDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TempDirs.deleteQuietly(dataDir);
     }
 
     @Test
