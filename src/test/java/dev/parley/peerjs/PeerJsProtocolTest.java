@@ -151,6 +151,10 @@ class PeerJsProtocolTest {
                 a.send(Map.of("type", "CANDIDATE", "dst", "late", "payload", Map.of("n", 2)));
                 a.send(Map.of("type", "LEAVE", "dst", "late")); // LEAVE and EXPIRE are never queued
                 a.send(Map.of("type", "EXPIRE", "dst", "late"));
+                // A message to oneself comes back after the server has taken those before it: only then may
+                // "late" connect, or the LEAVE could still be on its way and reach it.
+                a.send(Map.of("type", "OFFER", "dst", "a", "payload", Map.of("n", 0)));
+                assertThat(a.next("OFFER").path("payload").path("n").asInt()).isZero();
                 try (PeerSocket late = PeerSocket.connect(parley, "late", "t")) {
                     late.next("OPEN");
                     JsonNode offer = late.next("OFFER");
