@@ -37,9 +37,53 @@ public final class SfuBench {
         }, true);
         // Seen means shown: a decoded frame in every other person's tile. Reading the video elements is
         // cheap; getStats on every connection 20 times a second slowed the very joins it timed.
+        // A timeline of the join (epoch ms): signaling messages, SDP steps, connection states, tiles shown.
+        const trace = window.__trace = [];
+        const mark = (what) => trace.push([Date.now(), what]);
+        const serial = new WeakMap();
+        let pcCount = 0;
+        const P = RTCPeerConnection.prototype;
+        for (const name of ['setLocalDescription', 'setRemoteDescription']) {
+          const original = P[name];
+          P[name] = async function (...args) {
+            if (!serial.has(this)) {
+              serial.set(this, 'pc' + ++pcCount);
+              this.addEventListener('connectionstatechange', () => mark(serial.get(this) + ' ' + this.connectionState));
+              this.addEventListener('icegatheringstatechange', () => mark(serial.get(this) + ' gathering ' + this.iceGatheringState));
+            }
+            const tag = serial.get(this) + ' ' + name + ' ' + (args[0]?.type ?? '(implicit)');
+            mark(tag + ' …');
+            try { return await original.apply(this, args); } finally { mark(tag + ' done'); }
+          };
+        }
+        // The page may have opened its socket before this script ran: wrap what it does with it later.
+        const S = WebSocket.prototype;
+        const send = S.send;
+        S.send = function (data) { try { mark('out ' + JSON.parse(data).type); } catch { /* not JSON */ } return send.call(this, data); };
+        const onmessage = Object.getOwnPropertyDescriptor(S, 'onmessage');
+        Object.defineProperty(S, 'onmessage', {
+          configurable: true,
+          get() { return onmessage.get.call(this); },
+          set(handler) {
+            onmessage.set.call(this, handler && ((e) => {
+              try { mark('in ' + JSON.parse(e.data).type); } catch { mark('in (not JSON)'); }
+              return handler.call(this, e);
+            }));
+          },
+        });
+        // Main-thread tasks over 50 ms, with their start.
+        new PerformanceObserver((list) => list.getEntries().forEach((e) =>
+          trace.push([performance.timeOrigin + e.startTime, 'long task, ' + Math.round(e.duration) + ' ms'])))
+          .observe({type: 'longtask'});
+        const shownOnce = new Set();
         const tick = () => {
-          const shown = Array.from(document.querySelectorAll('.tile[data-participant]:not(.tile-local) video'))
-            .filter(v => v.readyState >= 2 && v.videoWidth > 0).length;
+          const videos = Array.from(document.querySelectorAll('.tile[data-participant]:not(.tile-local) video'))
+            .filter(v => v.readyState >= 2 && v.videoWidth > 0);
+          videos.forEach(v => {
+            const who = v.closest('.tile').dataset.participant;
+            if (!shownOnce.has(who)) { shownOnce.add(who); mark('tile shows ' + who.slice(0, 6)); }
+          });
+          const shown = videos.length;
           if (shown >= want) { window.__seen.at = performance.timeOrigin + performance.now(); return; }
           setTimeout(tick, 50);
         };
@@ -280,6 +324,7 @@ public final class SfuBench {
             last.enterName("P" + (n - 1));
             last.joinNowButton().click();
             double late = awaitEveryone(List.of(last)) - clicks(List.of(last), true);
+            System.err.println("  the late joiner's timeline, ms after its click:" + timeline(last));
             for (MeetingPage page : pages) {
                 page.browser().open("about:blank");
             }
@@ -318,6 +363,23 @@ public final class SfuBench {
         return pages.stream().mapToDouble(p -> p.browser().driver().executeScript("return window.__seen.clicked")
                 instanceof Number t ? t.doubleValue() : Double.NaN)
             .reduce(earliest ? Math::min : Math::max).orElseThrow();
+    }
+
+    /** The page's trace (see WATCH) from its click on, one line per step. */
+    private static String timeline(MeetingPage page) {
+        Object clicked = page.browser().driver().executeScript("return window.__seen.clicked");
+        if (!(clicked instanceof Number click)) {
+            return " (no click registered)";
+        }
+        StringBuilder out = new StringBuilder();
+        for (Object o : (List<?>) page.browser().driver().executeScript("return window.__trace.slice().sort((a, b) => a[0] - b[0])")) {
+            List<?> step = (List<?>) o;
+            double at = ((Number) step.get(0)).doubleValue() - click.doubleValue();
+            if (at >= 0) {
+                out.append(String.format("%n    %6.0f  %s", at, step.get(1)));
+            }
+        }
+        return out.toString();
     }
 
     /** Adds {@code counts[from…]}, divided by the window's seconds, to {@code totals}. */

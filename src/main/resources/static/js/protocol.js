@@ -56,6 +56,8 @@ export function signalingUrl(location) {
 /** Reconnection backoff: first retry after about 250 ms, doubling up to 2 s, with jitter. */
 const RETRY_BASE_MS = 250;
 const RETRY_MAX_MS = 2000;
+/** Heartbeats on a socket opened before joining: the default interval, well inside the default timeout. */
+const PRECONNECT_PING_MS = 2000;
 /** Close codes after which reconnecting is pointless or wrong. */
 const FINAL_CLOSES = new Set([1000, 4002, 4003, 4004]);
 /** Messages queued while reconnecting (mostly ICE and renegotiation), at most this many. */
@@ -111,24 +113,64 @@ export class SignalingClient {
   }
 
   /**
-   * Opens the socket and asks to join; resolves once the socket is open.
+   * Opens the socket ahead of `join` (on the pre-join screen), so that joining does not wait for it.
+   * Until then it only sends heartbeats; if it closes meanwhile, `join` opens another.
+   */
+  preconnect() {
+    if (this.socket || this.joining) {
+      return;
+    }
+    const socket = new WebSocket(this.url);
+    this.socket = socket;
+    socket.onopen = () => {
+      this.heartbeat = setInterval(() => this.#write({ type: MessageType.PING }), PRECONNECT_PING_MS);
+    };
+    socket.onmessage = () => {};
+    socket.onerror = () => {};
+    socket.onclose = () => {
+      if (this.socket === socket) {
+        this.#stopHeartbeat();
+        this.socket = null;
+      }
+    };
+  }
+
+  /**
+   * Asks to join, on the socket `preconnect` opened or on a new one; resolves once the socket is open.
    * @param {string} room @param {string} name
    * @param {() => {audio: boolean, video: boolean}} [media] whether microphone and camera are on now
    */
   join(room, name, media = () => ({ audio: true, video: true })) {
     this.joining = { room, name, media };
-    return new Promise((resolve, reject) => this.#open(resolve, reject));
+    const early = this.socket;
+    return new Promise((resolve, reject) => {
+      if (early && early.readyState <= WebSocket.OPEN) {
+        this.#stopHeartbeat();
+        this.#attach(early, resolve, reject, true);
+      } else {
+        this.#open(resolve, reject);
+      }
+    });
   }
 
   /** @param {() => void} [opened] @param {(e: Error) => void} [failed] */
   #open(opened, failed) {
-    const socket = new WebSocket(this.url);
+    this.#attach(new WebSocket(this.url), opened, failed);
+  }
+
+  /**
+   * Joins (or resumes) on this socket once it is open.
+   * @param {WebSocket} socket @param {() => void} [opened] @param {(e: Error) => void} [failed]
+   * @param {boolean} [early] opened by `preconnect`
+   */
+  #attach(socket, opened, failed, early = false) {
     this.socket = socket;
-    socket.onopen = () => {
+    const start = () => {
       this.lastHeard = Date.now();
       this.#sendJoin();
       opened?.();
     };
+    socket.onopen = start;
     socket.onmessage = (event) => this.#receive(event.data);
     socket.onerror = () => failed?.(new Error('could not reach the signaling server'));
     socket.onclose = (event) => {
@@ -138,6 +180,11 @@ export class SignalingClient {
         return;
       }
       this.socket = null;
+      if (early && !this.id && !this.leaving && !FINAL_CLOSES.has(event.code)) {
+        // The socket opened early was already going (the server restarted, or let it go): join on a new one.
+        this.#open(opened, failed);
+        return;
+      }
       if (this.leaving || !this.id || FINAL_CLOSES.has(event.code)) {
         this.onclose(event.code, event.reason);
         return;
@@ -146,6 +193,7 @@ export class SignalingClient {
       const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** this.attempts++);
       setTimeout(() => this.#open(), delay * (0.5 + Math.random() / 2));
     };
+    if (socket.readyState === WebSocket.OPEN) start();
   }
 
   #sendJoin() {

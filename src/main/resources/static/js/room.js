@@ -42,6 +42,10 @@ let mesh = null;
 let callMode = null;
 let myName = '';
 let inCall = false;
+/** The signaling socket opens on the pre-join screen, so that "Join now" does not wait for it. */
+/** @type {SignalingClient|null} */
+let early = new SignalingClient(signalingUrl(location));
+early.preconnect();
 /** Participants not yet seen again after a resume; dropped if they do not return in time. */
 const unconfirmed = new Set();
 /** How long others have to come back after a server restart before their tiles go. */
@@ -141,7 +145,8 @@ function showMediaState(state) {
 }
 
 async function enterCall() {
-  const client = new SignalingClient(signalingUrl(location));
+  const client = early ?? new SignalingClient(signalingUrl(location));
+  early = null;
   signaling = client;
   const password = /** @type {HTMLInputElement} */ ($('meeting-password')).value;
   client.credentials = { moderatorKey, password: password || undefined };
@@ -244,7 +249,7 @@ function startCall(client, joined) {
   const mode = /** @type {CallMode} */ (callMode);
   m.selfId = joined.id;
   mode.setIceConfiguration(joined.iceServers ?? [], joined.iceTransportPolicy ?? 'all');
-  mode.joined(joined.mode);
+  mode.joined(joined.mode, [], !joined.resumed);
   rememberMeeting(roomId);
   // The pre-join screen goes away entirely, so its controls never shadow the call's.
   $('prejoin').remove();

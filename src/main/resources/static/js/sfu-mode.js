@@ -63,7 +63,13 @@ export class CallMode {
     this.publishing = false;
     /** Counts mode switches, so one that waited can tell that a later one took over. */
     this.switches = 0;
-    client.onmediamode = (mode, reason) => this.#switch(mode, reason);
+    /** Publishing started with `joined`, so the `media-mode` that follows it asks for nothing new. */
+    this.publishedAtJoin = false;
+    client.onmediamode = (mode, reason) => {
+      const repeat = mode === 'sfu' && this.publishedAtJoin;
+      this.publishedAtJoin = false;
+      if (!repeat) this.#switch(mode, reason);
+    };
     client.onsfupublished = (sdp, source) => this.sfu.published(sdp, source);
     client.onsfuoffer = (offer) => this.sfu.offered(offer);
   }
@@ -82,17 +88,23 @@ export class CallMode {
   }
 
   /**
-   * The mode announced in `joined`; publishing starts when the server's `media-mode` asks for it. Back
-   * after a server restart in a room that is a mesh again, the SFU is gone too: connect directly to
-   * those present (others are connected to when they return: see `returned`).
-   * @param {string|undefined} mode @param {string[]} present
+   * The mode announced in `joined`. Joining a call that runs through the SFU publishes at once: the
+   * server's `media-mode` always follows such a join, and waiting for it would leave the connection
+   * idle while the page draws the call. Otherwise publishing starts when `media-mode` asks for it.
+   * Back after a server restart in a room that is a mesh again, the SFU is gone too: connect directly
+   * to those present (others are connected to when they return: see `returned`).
+   * @param {string|undefined} mode @param {string[]} present @param {boolean} [fresh] a first join
    */
-  joined(mode, present = []) {
+  joined(mode, present = [], fresh = false) {
     if (this.mode === 'sfu' && mode !== 'sfu') {
       this.#toMesh(undefined, present);
       return;
     }
     this.mode = mode === 'sfu' ? 'sfu' : 'mesh';
+    if (fresh && this.isSfu) {
+      this.publishedAtJoin = true;
+      this.#switch('sfu', undefined);
+    }
   }
 
   /** Someone known came back (after a server restart): in a mesh, the pair's later id offers again if needed. */

@@ -101,6 +101,34 @@ class CallIT extends BrowserTest {
         bob.browser().awaitAllConnected(1);
     }
 
+    /**
+     * The signaling socket opens on the pre-join screen, so "Join now" does not wait for one; heartbeats
+     * keep it open there past the server's heartbeat timeout (8 s), and joining uses it.
+     */
+    @Test
+    void joiningUsesTheSocketOpenedOnThePreJoinScreen() {
+        MeetingPage alice = page("Alice").openLanding();
+        String room = alice.createMeeting();
+        alice.awaitLocalPreview();
+        alice.joinAs("Alice");
+        Browser bobBrowser = Browser.launch("Bob");
+        browsers.add(bobBrowser);
+        bobBrowser.addInitScript(COUNT_SOCKETS);
+        MeetingPage bob = new MeetingPage(bobBrowser, baseUrl).openRoom(room);
+        bob.awaitLocalPreview();
+        bob.awaitTrue("a socket opened on the pre-join screen", () -> openSockets(bob) == 1);
+        Browser.pause(10_000);
+        assertThat(socketsMade(bob)).as("sockets Bob's page made on the pre-join screen, after 10 s there").isEqualTo(1);
+        assertThat(openSockets(bob)).as("Bob's pre-join socket still open after 10 s").isEqualTo(1);
+
+        bob.joinAs("Bob");
+        alice.awaitRemoteTiles("Bob");
+        bob.awaitRemoteTiles("Alice");
+        alice.browser().awaitRemoteMediaFlowing(1);
+        bob.browser().awaitRemoteMediaFlowing(1);
+        assertThat(socketsMade(bob)).as("sockets Bob's page made, once in the call").isEqualTo(1);
+    }
+
     @Test
     void landingJoinsByCodeOrLinkAndListsRecentMeetings() {
         MeetingPage page = page("Solo").openLanding();
@@ -122,6 +150,26 @@ class CallIT extends BrowserTest {
     }
 
     // ---- helpers ----
+
+    /** Counts the WebSockets a page makes, and those open now. */
+    private static final String COUNT_SOCKETS = """
+        (() => {
+          const Original = window.WebSocket;
+          window.__sockets = [];
+          window.WebSocket = class extends Original {
+            constructor(...args) { super(...args); window.__sockets.push(this); }
+          };
+        })();
+        """;
+
+    private static long socketsMade(MeetingPage page) {
+        return ((Number) page.browser().driver().executeScript("return window.__sockets.length")).longValue();
+    }
+
+    private static long openSockets(MeetingPage page) {
+        return ((Number) page.browser().driver().executeScript(
+            "return window.__sockets.filter(s => s.readyState === WebSocket.OPEN).length")).longValue();
+    }
 
     private MeetingPage page(String label) {
         Browser browser = Browser.launch(label);
