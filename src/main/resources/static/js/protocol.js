@@ -29,6 +29,7 @@ export const MessageType = Object.freeze({
   SFU_OFFER: 'sfu-offer',
   SFU_ANSWER: 'sfu-answer',
   SFU_QUALITY: 'sfu-quality',
+  SFU_CANDIDATE: 'sfu-candidate',
 });
 
 /** Reactions the server accepts. */
@@ -241,7 +242,7 @@ export class SignalingClient {
   }
 
   /**
-   * Offers what we send to the media server (a complete SDP, candidates included): our camera and
+   * Offers what we send to the media server (its candidates follow in `sfuCandidate`): our camera and
    * microphone, or a shared screen as a second feed. @param {string} sdp @param {'camera'|'screen'} [source]
    */
   sfuPublish(sdp, source = 'camera') {
@@ -251,6 +252,15 @@ export class SignalingClient {
   /** Answers the media server's offer of what we receive. @param {string} sdp */
   sfuAnswer(sdp) {
     this.send({ type: MessageType.SFU_ANSWER, sdp });
+  }
+
+  /**
+   * One ICE candidate of a connection to the media server, after its SDP (trickle ICE); null once that
+   * connection has found them all.
+   * @param {'camera'|'screen'|'receive'} source @param {RTCIceCandidateInit|null} candidate
+   */
+  sfuCandidate(source, candidate) {
+    this.send({ type: MessageType.SFU_CANDIDATE, source, candidate });
   }
 
   /** @param {string} participant @param {'high'|'low'|'off'} quality */

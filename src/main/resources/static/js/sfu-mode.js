@@ -38,6 +38,7 @@ export class CallMode {
     this.sfu = new SfuMedia({
       publish: (sdp, source) => client.sfuPublish(sdp, source),
       answer: (sdp) => client.sfuAnswer(sdp),
+      candidate: (source, candidate) => client.sfuCandidate(source, candidate),
       onRemoteStream: (id, stream) => {
         ui.showStream(id, stream);
         // That person now reaches us through the SFU; the direct connection can go.

@@ -126,6 +126,16 @@ public final class JanusConnection implements AutoCloseable {
         return request("message", fields, false);
     }
 
+    /**
+     * Passes on one ICE candidate of a handle's peer connection ({@code candidate}, {@code sdpMid},
+     * {@code sdpMLineIndex}), or {@code {"completed": true}} once there are no more (trickle ICE).
+     */
+    public CompletableFuture<Void> trickle(long session, long handle, ObjectNode candidate) {
+        ObjectNode fields = JSON.createObjectNode().put("session_id", session).put("handle_id", handle);
+        fields.set("candidate", candidate);
+        return request("trickle", fields, true).thenApply(m -> null);
+    }
+
     /** Whether the connection is open: it was opened and neither side has closed it. */
     public boolean isOpen() {
         return socket != null && !closed.get();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.signaling.Message;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -52,6 +53,21 @@ final class JanusRequests {
         }
         body.set("streams", feeds(feeds));
         return body;
+    }
+
+    /** A browser's ICE candidate as Janus's trickle request takes it; null: gathering is complete. */
+    static ObjectNode candidate(Message.IceCandidate candidate) {
+        if (candidate == null) {
+            return JSON.createObjectNode().put("completed", true);
+        }
+        ObjectNode node = JSON.createObjectNode().put("candidate", candidate.candidate());
+        if (candidate.sdpMid() != null) {
+            node.put("sdpMid", candidate.sdpMid());
+        }
+        if (candidate.sdpMLineIndex() != null) {
+            node.put("sdpMLineIndex", candidate.sdpMLineIndex());
+        }
+        return node;
     }
 
     static ObjectNode subscribe(Collection<String> feeds) {

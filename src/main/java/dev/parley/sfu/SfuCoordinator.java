@@ -202,6 +202,16 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         receiving.setQuality(member, participantId, SfuMember.Quality.valueOf(quality.toUpperCase(java.util.Locale.ROOT)));
     }
 
+    @Override
+    public void candidate(Membership who, String source, Message.IceCandidate candidate) throws ProtocolException {
+        SfuMember member = memberOf(sfuRooms.get(who.roomId()), who);
+        if (source.equals("receive")) {
+            receiving.trickle(member, JanusRequests.candidate(candidate));
+        } else {
+            publishing.trickle(member, source.equals("screen"), JanusRequests.candidate(candidate));
+        }
+    }
+
     private static SfuMember memberOf(SfuRoom room, Membership who) throws ProtocolException {
         SfuMember member = room == null ? null : room.members.get(who.participantId());
         if (member == null) {

@@ -1,6 +1,7 @@
 package dev.parley.sfu;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.janus.JanusConnection;
 import dev.parley.signaling.ErrorCode;
 import dev.parley.signaling.Message.ErrorReply;
@@ -98,6 +99,22 @@ final class SfuPublishing {
                     sender.send(room.id, member.participantId, published);
                     feed.published = true;
                     // Others subscribe once the media is up ("webrtcup"): Janus knows no feed before.
+                });
+    }
+
+    /**
+     * One ICE candidate of the browser's camera or screen connection, after its offer on the same queue
+     * (Janus would otherwise have no connection to add it to). One that cannot be delivered is dropped:
+     * Janus still learns the address from the browser's connectivity checks.
+     */
+    void trickle(SfuMember member, boolean screen, ObjectNode candidate) {
+        SfuMember.Feed feed = member.feed(screen);
+        member.publishing.then(() -> member.ready.thenCompose(ignored -> feed.handle == 0 || member.gone
+                        ? CompletableFuture.<Void>completedFuture(null)
+                        : connection().trickle(member.session, feed.handle, candidate)))
+                .exceptionally(error -> {
+                    log.debug("{}: a candidate for {} was not delivered: {}", member.participantId, feed.id, error.getMessage());
+                    return null;
                 });
     }
 

@@ -1,6 +1,7 @@
 package dev.parley.sfu;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.janus.JanusConnection;
 import dev.parley.signaling.Message;
 import dev.parley.signaling.Message.SfuOffer;
@@ -77,6 +78,20 @@ final class SfuReceiving {
             log.warn("room {}: subscribing {} failed: {}", room.id, member.participantId, error.getMessage());
             return null;
         });
+    }
+
+    /**
+     * One ICE candidate of the member's receiving connection, after its answer on the same queue. One
+     * that cannot be delivered is dropped: Janus learns the address from the connectivity checks too.
+     */
+    void trickle(SfuMember member, ObjectNode candidate) {
+        member.receiving.then(() -> member.subscriberHandle == 0 || member.gone
+                        ? CompletableFuture.<Void>completedFuture(null)
+                        : connection().trickle(member.session, member.subscriberHandle, candidate))
+                .exceptionally(error -> {
+                    log.debug("{}: a receiving candidate was not delivered: {}", member.participantId, error.getMessage());
+                    return null;
+                });
     }
 
     /** Asks for the high or low simulcast layer of one participant's video, or for none of it. */

@@ -37,6 +37,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = Message.SfuOffer.class, name = "sfu-offer"),
     @JsonSubTypes.Type(value = Message.SfuAnswer.class, name = "sfu-answer"),
     @JsonSubTypes.Type(value = Message.SfuQuality.class, name = "sfu-quality"),
+    @JsonSubTypes.Type(value = Message.SfuCandidate.class, name = "sfu-candidate"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Message {
@@ -47,7 +48,7 @@ public sealed interface Message {
     /** Messages a client is allowed to send. */
     sealed interface ClientMessage extends Message
             permits Join, Signal, Ping, Leave, MediaState, Chat, Hand, Reaction, Moderate, SfuPublish, SfuAnswer,
-                    SfuQuality {}
+                    SfuQuality, SfuCandidate {}
 
     /** How a room carries media: peer to peer ({@code mesh}) or through the media server ({@code sfu}). */
     String MESH = "mesh";
@@ -147,9 +148,9 @@ public sealed interface Message {
     record MediaMode(String mode, String reason) implements Message {}
 
     /**
-     * Client offers what it sends to the media server: a complete SDP offer (ICE gathered, no trickle).
-     * {@code source} is {@code camera} (microphone and camera; the default) or {@code screen} (a shared
-     * screen, published as a second feed).
+     * Client offers what it sends to the media server: an SDP offer, its ICE candidates following in
+     * {@code sfu-candidate}. {@code source} is {@code camera} (microphone and camera; the default) or
+     * {@code screen} (a shared screen, published as a second feed).
      */
     record SfuPublish(String sdp, String source) implements ClientMessage {}
 
@@ -168,7 +169,7 @@ public sealed interface Message {
      */
     record SfuStream(String mid, String participant, String kind, String source) {}
 
-    /** Client answers an {@code sfu-offer}: a complete SDP answer. */
+    /** Client answers an {@code sfu-offer}: an SDP answer, its ICE candidates following in {@code sfu-candidate}. */
     record SfuAnswer(String sdp) implements ClientMessage {}
 
     /**
@@ -176,6 +177,16 @@ public sealed interface Message {
      * tile) or {@code off} (not shown: past the last-N limit).
      */
     record SfuQuality(String participant, String quality) implements ClientMessage {}
+
+    /**
+     * One ICE candidate of a connection to the media server, sent after its SDP (trickle ICE): the
+     * {@code camera} or {@code screen} publishing connection, or the {@code receive} one. A null
+     * {@code candidate} means that connection has gathered all of them.
+     */
+    record SfuCandidate(String source, IceCandidate candidate) implements ClientMessage {}
+
+    /** An ICE candidate as the browser's {@code RTCIceCandidate} gives it. */
+    record IceCandidate(String candidate, String sdpMid, Integer sdpMLineIndex) {}
 
     /** Something the client sent was refused; {@code code} is stable, {@code message} is for people. */
     record ErrorReply(String code, String message) implements Message {

@@ -14,10 +14,12 @@ import dev.parley.signaling.Message.Moderate;
 import dev.parley.signaling.Message.Ping;
 import dev.parley.signaling.Message.Reaction;
 import dev.parley.signaling.Message.SfuAnswer;
+import dev.parley.signaling.Message.SfuCandidate;
 import dev.parley.signaling.Message.SfuPublish;
 import dev.parley.signaling.Message.SfuQuality;
 import dev.parley.signaling.Message.Signal;
 import dev.parley.signaling.handler.SfuAnswerHandler;
+import dev.parley.signaling.handler.SfuCandidateHandler;
 import dev.parley.signaling.handler.SfuPublishHandler;
 import dev.parley.signaling.handler.SfuQualityHandler;
 import dev.parley.signaling.handler.ChatBudget;
@@ -49,6 +51,7 @@ public final class MessageRouter {
     private final MessageHandler<SfuPublish> sfuPublish;
     private final MessageHandler<SfuAnswer> sfuAnswer;
     private final MessageHandler<SfuQuality> sfuQuality;
+    private final MessageHandler<SfuCandidate> sfuCandidate;
 
     public MessageRouter(RoomRegistry rooms, MessageCodec codec, SignalingConfig config, Presence presence,
             InstantSource clock, ResumeTokens tokens, RoomSettingsStore settings, IceServers ice, RoomMedia media) {
@@ -67,6 +70,7 @@ public final class MessageRouter {
         this.sfuPublish = new SfuPublishHandler(media);
         this.sfuAnswer = new SfuAnswerHandler(media);
         this.sfuQuality = new SfuQualityHandler(media);
+        this.sfuCandidate = new SfuCandidateHandler(media);
     }
 
     public void route(Session session, ClientMessage message) throws ProtocolException {
@@ -83,6 +87,7 @@ public final class MessageRouter {
             case SfuPublish m -> sfuPublish.handle(session, m);
             case SfuAnswer m -> sfuAnswer.handle(session, m);
             case SfuQuality m -> sfuQuality.handle(session, m);
+            case SfuCandidate m -> sfuCandidate.handle(session, m);
         }
     }
 }

@@ -11,7 +11,9 @@ import dev.parley.signaling.Message.MediaState;
 import dev.parley.signaling.Message.Moderate;
 import dev.parley.signaling.Message.Ping;
 import dev.parley.signaling.Message.Reaction;
+import dev.parley.signaling.Message.IceCandidate;
 import dev.parley.signaling.Message.SfuAnswer;
+import dev.parley.signaling.Message.SfuCandidate;
 import dev.parley.signaling.Message.SfuPublish;
 import dev.parley.signaling.Message.SfuQuality;
 import dev.parley.signaling.Message.Signal;
@@ -28,6 +30,12 @@ public final class MessageValidator {
 
     public static final List<String> MODERATOR_ACTIONS = List.of("mute", "remove", "lock", "unlock", "end");
     private static final int MAX_SECRET_LENGTH = 256;
+    /** An ICE candidate line is about 100 characters; a generous bound. */
+    private static final int MAX_CANDIDATE_LENGTH = 512;
+    /** Media ids are short tokens ("0", "1", "audio"). */
+    private static final int MAX_MID_LENGTH = 32;
+    /** Sources of sfu-candidate: the two publishing connections and the receiving one. */
+    private static final List<String> CANDIDATE_SOURCES = List.of("camera", "screen", "receive");
 
     private final SignalingConfig config;
 
@@ -49,6 +57,7 @@ public final class MessageValidator {
             case SfuPublish publish -> new SfuPublish(sdp(publish.sdp(), "sfu-publish"), source(publish.source()));
             case SfuAnswer answer -> new SfuAnswer(sdp(answer.sdp(), "sfu-answer"));
             case SfuQuality quality -> validateQuality(quality);
+            case SfuCandidate candidate -> validateCandidate(candidate);
         };
     }
 
@@ -78,6 +87,31 @@ public final class MessageValidator {
             throw invalid("sfu-quality needs 'quality': high, low or off");
         }
         return quality;
+    }
+
+    private static SfuCandidate validateCandidate(SfuCandidate message) throws ProtocolException {
+        if (message.source() == null || !CANDIDATE_SOURCES.contains(message.source())) {
+            throw invalid("sfu-candidate needs 'source': camera, screen or receive");
+        }
+        IceCandidate c = message.candidate();
+        if (c == null) {
+            return message;
+        }
+        if (c.candidate() == null || !c.candidate().startsWith("candidate:") || c.candidate().length() > MAX_CANDIDATE_LENGTH
+                || c.candidate().chars().anyMatch(ch -> ch < 0x20)) {
+            throw invalid("sfu-candidate 'candidate.candidate' must be one ICE candidate line (candidate:…), at most "
+                    + MAX_CANDIDATE_LENGTH + " characters");
+        }
+        if (c.sdpMid() == null && c.sdpMLineIndex() == null) {
+            throw invalid("sfu-candidate needs 'candidate.sdpMid' or 'candidate.sdpMLineIndex'");
+        }
+        if (c.sdpMid() != null && (c.sdpMid().isEmpty() || c.sdpMid().length() > MAX_MID_LENGTH)) {
+            throw invalid("sfu-candidate 'candidate.sdpMid' must be a media id of at most " + MAX_MID_LENGTH + " characters");
+        }
+        if (c.sdpMLineIndex() != null && (c.sdpMLineIndex() < 0 || c.sdpMLineIndex() > 1023)) {
+            throw invalid("sfu-candidate 'candidate.sdpMLineIndex' must be 0 to 1023");
+        }
+        return message;
     }
 
     private static Moderate validateModerate(Moderate moderate) throws ProtocolException {

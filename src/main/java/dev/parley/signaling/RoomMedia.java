@@ -36,6 +36,12 @@ public interface RoomMedia {
     /** Which quality of another participant's video this participant wants: high, low or off. */
     void quality(Membership member, String participantId, String quality) throws ProtocolException;
 
+    /**
+     * One ICE candidate of the participant's connection to the media server (source camera, screen or
+     * receive), or null once that connection has gathered them all.
+     */
+    void candidate(Membership member, String source, Message.IceCandidate candidate) throws ProtocolException;
+
     /** Every room is a mesh: media goes from browser to browser, and the SFU messages are refused. */
     RoomMedia MESH = new RoomMedia() {
         @Override
@@ -63,6 +69,11 @@ public interface RoomMedia {
 
         @Override
         public void quality(Membership member, String participantId, String quality) throws ProtocolException {
+            throw notSfu();
+        }
+
+        @Override
+        public void candidate(Membership member, String source, Message.IceCandidate candidate) throws ProtocolException {
             throw notSfu();
         }
     };

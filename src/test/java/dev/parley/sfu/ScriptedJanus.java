@@ -30,8 +30,9 @@ final class ScriptedJanus implements AutoCloseable {
     /** VideoRoom requests answered at once with {@code success}; the others get an ack and a later event. */
     private static final Set<String> SYNCHRONOUS = Set.of("create", "destroy");
 
-    /** One request as received; {@code body} and {@code jsep} are missing nodes when absent. */
-    record Request(String janus, long session, long handle, JsonNode body, JsonNode jsep, String apisecret) {
+    /** One request as received; {@code body}, {@code jsep} and {@code candidate} are missing nodes when absent. */
+    record Request(String janus, long session, long handle, JsonNode body, JsonNode jsep, JsonNode candidate,
+            String apisecret) {
         /** The VideoRoom request of a {@code message}, such as {@code join} or {@code subscribe}. */
         String request() {
             return body.path("request").asText("");
@@ -181,7 +182,7 @@ final class ScriptedJanus implements AutoCloseable {
     private void receive(WsContext ctx, JsonNode m) {
         String verb = m.path("janus").asText();
         Request r = new Request(verb, m.path("session_id").asLong(), m.path("handle_id").asLong(), m.path("body"),
-                m.path("jsep"), m.path("apisecret").asText(null));
+                m.path("jsep"), m.path("candidate"), m.path("apisecret").asText(null));
         requests.add(r);
         String tx = m.path("transaction").asText();
         ObjectNode reply = JSON.createObjectNode().put("janus", "success").put("transaction", tx);
@@ -197,7 +198,7 @@ final class ScriptedJanus implements AutoCloseable {
             Handle h = new Handle(r.session, ids.incrementAndGet());
             handles.put(h.id, h);
             send(ctx, reply.put("session_id", r.session).set("data", JSON.createObjectNode().put("id", h.id)));
-        } else if (verb.equals("keepalive")) {
+        } else if (verb.equals("keepalive") || verb.equals("trickle")) {
             send(ctx, reply.put("janus", "ack").put("session_id", r.session));
         } else if (verb.equals("claim") || verb.equals("detach") || verb.equals("destroy")) {
             handles.values().removeIf(h -> verb.equals("detach") ? h.id == r.handle : h.session == r.session);

@@ -48,6 +48,43 @@ class SfuNegotiationTest extends ScriptedSfuTest {
     }
 
     @Test
+    void candidatesReachJanusAfterTheirSdpOnTheHandleOfTheirConnection() {
+        Person ada = enter("Ada");
+        Person bob = enter("Bob");
+        Map<String, Object> host = Map.of("candidate", "candidate:842163049 1 udp 2122260223 192.0.2.10 54321 typ host generation 0",
+                "sdpMid", "0", "sdpMLineIndex", 0);
+        // Right behind the offer, before Janus has answered it: the candidate must still reach Janus after it.
+        ada.send(Map.of("type", "sfu-publish", "sdp", "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n", "source", "camera"));
+        ada.send(Map.of("type", "sfu-candidate", "source", "camera", "candidate", host));
+        ada.send(Map.of("type", "sfu-candidate", "source", "camera")); // no candidate: gathering is complete
+        ada.next("sfu-published");
+        long adas = janus.publisher(ada.id).id;
+        await("Ada's candidates reach her publisher handle", () -> trickles(adas).size() == 2);
+        List<Request> sent = trickles(adas);
+        assertThat(sent.get(0).candidate().path("candidate").asText()).isEqualTo(host.get("candidate"));
+        assertThat(sent.get(0).candidate().path("sdpMid").asText()).isEqualTo("0");
+        assertThat(sent.get(0).candidate().path("sdpMLineIndex").asInt(-1)).isZero();
+        assertThat(sent.get(1).candidate().path("completed").asBoolean()).as("the end of Ada's candidates").isTrue();
+        assertThat(janus.requests().indexOf(sent.get(0))).as("after the publish")
+                .isGreaterThan(janus.requests().indexOf(janus.messages(adas, "publish").getFirst()));
+
+        janus.webrtcup(adas);
+        bob.next("sfu-offer");
+        bob.send(Map.of("type", "sfu-answer", "sdp", "v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"));
+        bob.send(Map.of("type", "sfu-candidate", "source", "receive", "candidate", host));
+        long bobs = janus.subscriber(bob.id).id;
+        await("Bob's receiving candidate reaches his subscriber handle", () -> trickles(bobs).size() == 1);
+        assertThat(janus.requests().indexOf(trickles(bobs).getFirst())).as("after the start")
+                .isGreaterThan(janus.requests().indexOf(janus.messages(bobs, "start").getFirst()));
+        assertThat(trickles(janus.publisher(bob.id).id)).as("nothing on Bob's publisher handle").isEmpty();
+        people.forEach(p -> assertThat(p.all("error")).as(p.name + "'s errors").isEmpty());
+    }
+
+    private List<Request> trickles(long handle) {
+        return janus.requests().stream().filter(r -> r.janus().equals("trickle") && r.handle() == handle).toList();
+    }
+
+    @Test
     void anUpdatingReplyIsFollowedByOneOfferWithTheMergedStreams() {
         Updating u = bobSubscribesToCyWhileJanusIsUpdating();
         Person ada = u.ada();

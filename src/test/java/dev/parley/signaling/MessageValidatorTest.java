@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.parley.config.SignalingConfig;
+import dev.parley.signaling.Message.IceCandidate;
 import dev.parley.signaling.Message.Join;
+import dev.parley.signaling.Message.SfuCandidate;
 import dev.parley.signaling.Message.Signal;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,28 @@ class MessageValidatorTest {
         assertCode(new Join(1, null, "a"), ErrorCode.INVALID_MESSAGE);
         assertCode(new Join(1, "../../etc/passwd", "a"), ErrorCode.BAD_ROOM);
         assertCode(new Join(1, ROOM, "x".repeat(65)), ErrorCode.INVALID_MESSAGE);
+    }
+
+    @Test
+    void sfuCandidateIsOneCandidateLineForAKnownConnectionOrTheEndOfThem() throws Exception {
+        String line = "candidate:842163049 1 udp 2122260223 192.0.2.10 54321 typ host generation 0";
+        SfuCandidate ok = new SfuCandidate("receive", new IceCandidate(line, "0", 0));
+        assertThat(validator.validate(ok)).isEqualTo(ok);
+        assertThat(validator.validate(new SfuCandidate("screen", new IceCandidate(line, null, 1)))).isNotNull();
+        SfuCandidate end = new SfuCandidate("camera", null);
+        assertThat(validator.validate(end)).isEqualTo(end);
+
+        assertCode(new SfuCandidate(null, new IceCandidate(line, "0", 0)), ErrorCode.INVALID_MESSAGE);
+        assertCode(new SfuCandidate("microphone", new IceCandidate(line, "0", 0)), ErrorCode.INVALID_MESSAGE);
+        assertCode(new SfuCandidate("camera", new IceCandidate(null, "0", 0)), ErrorCode.INVALID_MESSAGE);
+        assertCode(new SfuCandidate("camera", new IceCandidate("a=candidate:1 1 udp 1 192.0.2.1 9 typ host", "0", 0)),
+                ErrorCode.INVALID_MESSAGE);
+        assertCode(new SfuCandidate("camera", new IceCandidate(line + "\r\na=ice-ufrag:x", "0", 0)), ErrorCode.INVALID_MESSAGE);
+        assertCode(new SfuCandidate("camera", new IceCandidate(line + " x".repeat(300), "0", 0)), ErrorCode.INVALID_MESSAGE);
+        assertCode(new SfuCandidate("camera", new IceCandidate(line, null, null)), ErrorCode.INVALID_MESSAGE);
+        assertCode(new SfuCandidate("camera", new IceCandidate(line, "", 0)), ErrorCode.INVALID_MESSAGE);
+        assertCode(new SfuCandidate("camera", new IceCandidate(line, "m".repeat(33), 0)), ErrorCode.INVALID_MESSAGE);
+        assertCode(new SfuCandidate("camera", new IceCandidate(line, "0", -1)), ErrorCode.INVALID_MESSAGE);
     }
 
     @Test
