@@ -75,6 +75,8 @@ public final class SfuBench {
         new PerformanceObserver((list) => list.getEntries().forEach((e) =>
           trace.push([performance.timeOrigin + e.startTime, 'long task, ' + Math.round(e.duration) + ' ms'])))
           .observe({type: 'longtask'});
+        new PerformanceObserver((list) => list.getEntries().forEach((e) =>
+          trace.push([performance.timeOrigin + e.startTime, 'mark ' + e.name]))).observe({type: 'mark'});
         const shownOnce = new Set();
         const tick = () => {
           const videos = Array.from(document.querySelectorAll('.tile[data-participant]:not(.tile-local) video'))

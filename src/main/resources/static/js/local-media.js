@@ -91,21 +91,18 @@ export class LocalMedia {
 
   /**
    * Captures the camera for a call mode (media.js, cameraFor): now, and whenever it is opened again. The
-   * track stays the same, so everything sending it keeps going.
-   * @param {'mesh'|'sfu'} mode
+   * track stays the same, so everything sending it keeps going. Returns null when the size stays, so a
+   * caller need not wait.
+   * @param {'mesh'|'sfu'} mode @returns {Promise<void>|null}
    */
-  async setCapture(mode) {
+  setCapture(mode) {
     const wanted = cameraFor(mode);
-    if (wanted === this.capture) return;
+    if (wanted === this.capture) return null;
     this.capture = wanted;
     const track = this.cameraTrack;
-    if (track?.readyState !== 'live') return;
-    try {
-      await track.applyConstraints(wanted);
-    } catch (error) {
-      // The camera keeps the size it has: worth a note for whoever debugs, not a word for the user.
-      console.warn('camera: could not change the capture size', error);
-    }
+    if (track?.readyState !== 'live') return null;
+    // The camera keeps the size it has if this fails: worth a note for whoever debugs, not a word for the user.
+    return track.applyConstraints(wanted).catch((error) => console.warn('camera: could not change the capture size', error));
   }
 
   /** Presents a screen in place of the camera; the browser's own "Stop sharing" ends it too. */

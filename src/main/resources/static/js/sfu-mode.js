@@ -13,10 +13,10 @@ import { SfuMedia } from './sfu.js';
  *   others: () => string[],
  *   notice: (text: string) => void,
  *   pauseVideo: (id: string, paused: boolean) => void,
- *   captureFor: (mode: 'mesh'|'sfu') => Promise<void>,
+ *   captureFor: (mode: 'mesh'|'sfu') => Promise<void>|null,
  *   sendsNothing: (id: string) => boolean,
  * }} SfuUi
- * `captureFor` sizes the camera for a mode (media.js, cameraFor). `sendsNothing`: that person's
+ * `captureFor` sizes the camera for a mode (media.js, cameraFor); null: it keeps its size. `sendsNothing`: that person's
  * microphone is muted, camera off and no screen shared, so no packet comes from them.
  */
 
@@ -203,9 +203,13 @@ export class CallMode {
       const turn = ++this.switches;
       this.quality.clear();
       if (moving && reason) this.ui.notice(reason);
-      // The camera's size first: the layers a publisher sends are fixed when it starts (sfu.js).
-      await this.ui.captureFor('sfu');
-      if (turn !== this.switches) return;
+      // The camera's size first: the layers a publisher sends are fixed when it starts (sfu.js). With no
+      // change to wait for, publishing starts before the caller goes on (drawing the call, at a join).
+      const resizing = this.ui.captureFor('sfu');
+      if (resizing) {
+        await resizing;
+        if (turn !== this.switches) return;
+      }
       this.publishing = true;
       this.sfu.publish();
       if (this.screen) this.sfu.publishScreen(this.screen);
