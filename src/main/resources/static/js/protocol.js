@@ -173,7 +173,8 @@ export class SignalingClient {
     };
     socket.onopen = start;
     socket.onmessage = (event) => this.#receive(event.data);
-    socket.onerror = () => failed?.(new Error('could not reach the signaling server'));
+    // An early socket that fails is replaced when it closes (below): only the new one's failure counts.
+    socket.onerror = early ? null : () => failed?.(new Error('could not reach the signaling server'));
     socket.onclose = (event) => {
       this.#stopHeartbeat();
       this.ready = false;

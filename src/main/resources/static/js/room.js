@@ -259,7 +259,7 @@ function startCall(client, joined) {
   grid.setLocalPreview(media.previewStream(), media.state.screen);
   for (const p of joined.participants) {
     add(p.id, p, false);
-    // Through the SFU, nobody connects directly: the server's media-mode starts publishing.
+    // Through the SFU, nobody connects directly: publishing started with mode.joined above.
     if (!mode.isSfu) m.connectTo(p.id);
   }
   setupCallControls(client);

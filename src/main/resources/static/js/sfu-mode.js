@@ -97,15 +97,14 @@ export class CallMode {
    * @param {string|undefined} mode @param {string[]} present @param {boolean} [fresh] a first join
    */
   joined(mode, present = [], fresh = false) {
+    // Only the media-mode right after a first join repeats it; after a resume, media-mode asks anew.
+    this.publishedAtJoin = fresh && mode === 'sfu';
     if (this.mode === 'sfu' && mode !== 'sfu') {
       this.#toMesh(undefined, present);
       return;
     }
     this.mode = mode === 'sfu' ? 'sfu' : 'mesh';
-    if (fresh && this.isSfu) {
-      this.publishedAtJoin = true;
-      this.#switch('sfu', undefined);
-    }
+    if (this.publishedAtJoin) this.#switch('sfu', undefined);
   }
 
   /** Someone known came back (after a server restart): in a mesh, the pair's later id offers again if needed. */

@@ -97,7 +97,7 @@ final class JanusRequests {
     static ObjectNode jsep(String type, String sdp) {
         ObjectNode jsep = JSON.createObjectNode().put("type", type).put("sdp", sdp);
         if (type.equals("offer")) {
-            jsep.put("trickle", false); // the browser's offer already holds every candidate
+            jsep.put("trickle", true); // the browser's candidates follow in trickle requests (sfu-candidate)
         }
         return jsep;
     }

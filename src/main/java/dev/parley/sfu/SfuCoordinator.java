@@ -203,8 +203,13 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     }
 
     @Override
-    public void candidate(Membership who, String source, Message.IceCandidate candidate) throws ProtocolException {
-        SfuMember member = memberOf(sfuRooms.get(who.roomId()), who);
+    public void candidate(Membership who, String source, Message.IceCandidate candidate) {
+        SfuRoom room = sfuRooms.get(who.roomId());
+        SfuMember member = room == null ? null : room.members.get(who.participantId());
+        if (member == null) {
+            // Best effort: candidates still on their way when a call went back to peer to peer are no error.
+            return;
+        }
         if (source.equals("receive")) {
             receiving.trickle(member, JanusRequests.candidate(candidate));
         } else {

@@ -41,6 +41,14 @@ final class FieldTypes {
         if (java.util.List.class.isAssignableFrom(type)) {
             return value.isArray();
         }
-        return true; // JsonNode payloads and nested records are checked where they are used
+        if (type.isRecord()) {
+            // A nested record (an sfu-candidate's candidate) holds to the same rule, field by field.
+            return value.isObject() && java.util.Arrays.stream(COMPONENTS.computeIfAbsent(type, Class::getRecordComponents))
+                    .allMatch(c -> {
+                        JsonNode field = value.get(c.getName());
+                        return field == null || field.isNull() || fits(c.getType(), field);
+                    });
+        }
+        return true; // JsonNode payloads are checked where they are used
     }
 }

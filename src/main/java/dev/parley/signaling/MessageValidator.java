@@ -105,7 +105,8 @@ public final class MessageValidator {
         if (c.sdpMid() == null && c.sdpMLineIndex() == null) {
             throw invalid("sfu-candidate needs 'candidate.sdpMid' or 'candidate.sdpMLineIndex'");
         }
-        if (c.sdpMid() != null && (c.sdpMid().isEmpty() || c.sdpMid().length() > MAX_MID_LENGTH)) {
+        if (c.sdpMid() != null && (c.sdpMid().isEmpty() || c.sdpMid().length() > MAX_MID_LENGTH
+                || c.sdpMid().chars().anyMatch(ch -> ch <= 0x20))) {
             throw invalid("sfu-candidate 'candidate.sdpMid' must be a media id of at most " + MAX_MID_LENGTH + " characters");
         }
         if (c.sdpMLineIndex() != null && (c.sdpMLineIndex() < 0 || c.sdpMLineIndex() > 1023)) {

@@ -29,6 +29,9 @@ class SfuRoomLifecycleTest extends ScriptedSfuTest {
         assertThat(back.path("mode").asText()).isEqualTo("mesh");
         assertThat(back.path("reason").asText()).isEqualTo("The media server could not take this call; it continues peer to peer");
         assertThat(parley.sfu().orElseThrow().room(room)).as("Parley's SFU room is gone").isEmpty();
+        // A candidate still on its way from the publishing she had started is dropped without a word.
+        ada.send(Map.of("type", "sfu-candidate", "source", "camera", "candidate",
+                Map.of("candidate", "candidate:1 1 udp 2122260223 192.0.2.10 54321 typ host", "sdpMid", "0")));
         holds("no error on top of it, and no Janus session for Ada", Duration.ofMillis(300),
                 () -> ada.all("error").isEmpty() && janus.publisher(joined.path("id").asText()) == null);
 

@@ -112,6 +112,15 @@ class MessageCodecTest {
                 new Object[] {"{\"type\":7}", ErrorCode.INVALID_MESSAGE},
                 new Object[] {"{\"type\":\"join\",\"version\":\"one\"}", ErrorCode.INVALID_MESSAGE},
                 new Object[] {"{\"type\":\"join\",\"name\":{\"a\":1}}", ErrorCode.INVALID_MESSAGE},
+                // A nested record's fields are held to their types too: no "0" from 0, no 1 from "1".
+                new Object[] {"{\"type\":\"sfu-candidate\",\"source\":\"camera\",\"candidate\":\"candidate:1\"}",
+                        ErrorCode.INVALID_MESSAGE},
+                new Object[] {"{\"type\":\"sfu-candidate\",\"source\":\"camera\",\"candidate\":{\"candidate\":\"candidate:1\",\"sdpMid\":0}}",
+                        ErrorCode.INVALID_MESSAGE},
+                new Object[] {"{\"type\":\"sfu-candidate\",\"source\":\"camera\",\"candidate\":{\"candidate\":\"candidate:1\",\"sdpMLineIndex\":\"1\"}}",
+                        ErrorCode.INVALID_MESSAGE},
+                new Object[] {"{\"type\":\"sfu-candidate\",\"source\":\"camera\",\"candidate\":{\"candidate\":\"candidate:1\",\"sdpMLineIndex\":1.9}}",
+                        ErrorCode.INVALID_MESSAGE},
                 new Object[] {"{\"type\":\"pong\"}", ErrorCode.UNEXPECTED_TYPE});
     }
 }

@@ -56,6 +56,7 @@ class MessageValidatorTest {
         assertCode(new SfuCandidate("camera", new IceCandidate(line, null, null)), ErrorCode.INVALID_MESSAGE);
         assertCode(new SfuCandidate("camera", new IceCandidate(line, "", 0)), ErrorCode.INVALID_MESSAGE);
         assertCode(new SfuCandidate("camera", new IceCandidate(line, "m".repeat(33), 0)), ErrorCode.INVALID_MESSAGE);
+        assertCode(new SfuCandidate("camera", new IceCandidate(line, "0\r\na=x", 0)), ErrorCode.INVALID_MESSAGE);
         assertCode(new SfuCandidate("camera", new IceCandidate(line, "0", -1)), ErrorCode.INVALID_MESSAGE);
     }
 
