@@ -126,8 +126,6 @@ export class SignalingClient {
     socket.onopen = () => {
       this.heartbeat = setInterval(() => this.#write({ type: MessageType.PING }), PRECONNECT_PING_MS);
     };
-    socket.onmessage = () => {};
-    socket.onerror = () => {};
     socket.onclose = () => {
       if (this.socket === socket) {
         this.#stopHeartbeat();

@@ -206,13 +206,10 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     public void candidate(Membership who, String source, Message.IceCandidate candidate) {
         SfuRoom room = sfuRooms.get(who.roomId());
         SfuMember member = room == null ? null : room.members.get(who.participantId());
-        if (member == null) {
-            // Best effort: candidates still on their way when a call went back to peer to peer are no error.
-            return;
-        }
-        if (source.equals("receive")) {
+        // Best effort: candidates still on their way when a call went back to peer to peer are no error.
+        if (member != null && source.equals("receive")) {
             receiving.trickle(member, JanusRequests.candidate(candidate));
-        } else {
+        } else if (member != null) {
             publishing.trickle(member, source.equals("screen"), JanusRequests.candidate(candidate));
         }
     }

@@ -16,13 +16,21 @@ final class FieldTypes {
     private FieldTypes() {}
 
     static void check(Class<?> type, JsonNode message) throws ProtocolException {
+        String field = misfit(type, message);
+        if (field != null) {
+            throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "malformed message: field '" + field + "' has the wrong type");
+        }
+    }
+
+    /** The first field of a record whose JSON value has the wrong type, or null. */
+    private static String misfit(Class<?> type, JsonNode object) {
         for (RecordComponent component : COMPONENTS.computeIfAbsent(type, Class::getRecordComponents)) {
-            JsonNode value = message.get(component.getName());
+            JsonNode value = object.get(component.getName());
             if (value != null && !value.isNull() && !fits(component.getType(), value)) {
-                throw new ProtocolException(ErrorCode.INVALID_MESSAGE,
-                        "malformed message: field '" + component.getName() + "' has the wrong type");
+                return component.getName();
             }
         }
+        return null;
     }
 
     private static boolean fits(Class<?> type, JsonNode value) {
@@ -43,11 +51,7 @@ final class FieldTypes {
         }
         if (type.isRecord()) {
             // A nested record (an sfu-candidate's candidate) holds to the same rule, field by field.
-            return value.isObject() && java.util.Arrays.stream(COMPONENTS.computeIfAbsent(type, Class::getRecordComponents))
-                    .allMatch(c -> {
-                        JsonNode field = value.get(c.getName());
-                        return field == null || field.isNull() || fits(c.getType(), field);
-                    });
+            return value.isObject() && misfit(type, value) == null;
         }
         return true; // JsonNode payloads are checked where they are used
     }
