@@ -48,6 +48,12 @@ public final class SfuBench {
           P[name] = async function (...args) {
             if (!serial.has(this)) {
               serial.set(this, 'pc' + ++pcCount);
+              // A received track unmutes when its first packets arrive; the page shows it from then on.
+              this.addEventListener('track', ({track, transceiver}) => {
+                const tag = serial.get(this) + ' mid ' + transceiver.mid + ' ' + track.kind;
+                if (track.muted) track.addEventListener('unmute', () => mark(tag + ' unmuted'), {once: true});
+                else mark(tag + ' arrived unmuted');
+              });
               this.addEventListener('connectionstatechange', () => mark(serial.get(this) + ' ' + this.connectionState));
               this.addEventListener('icegatheringstatechange', () => mark(serial.get(this) + ' gathering ' + this.iceGatheringState));
             }
