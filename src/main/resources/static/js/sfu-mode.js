@@ -44,6 +44,10 @@ export class CallMode {
         // That person now reaches us through the SFU; the direct connection can go.
         if (this.mode === 'sfu') mesh.remove(id);
       },
+      onRemoteStreamPending: (id, stream) => {
+        // Without a direct connection to this person, nothing else can be showing them.
+        if (this.mode === 'sfu' && !mesh.peers.has(id)) ui.showStream(id, stream);
+      },
       onRemoteScreen: (id, track) => {
         ui.showScreen(id, track);
         if (track && this.mode === 'sfu') mesh.remove(id);

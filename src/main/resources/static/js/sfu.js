@@ -10,12 +10,15 @@
  *   answer: (sdp: string) => void,
  *   candidate: (source: 'camera'|'screen'|'receive', candidate: RTCIceCandidateInit|null) => void,
  *   onRemoteStream: (participantId: string, stream: MediaStream) => void,
+ *   onRemoteStreamPending?: (participantId: string, stream: MediaStream) => void,
  *   onRemoteScreen: (participantId: string, track: MediaStreamTrack|null) => void,
  *   onOffered?: (participantIds: string[]) => void,
  *   onError: (what: string, error: unknown) => void,
  * }} SfuOptions
- * A remote stream is passed on once its first packets arrive; `onOffered` names, once an offer is
- * answered, everyone whose camera and microphone it carries, whether they send anything or not.
+ * A remote stream is passed on once its first packets arrive. Before that, a person's first stream is
+ * offered to `onRemoteStreamPending`, which may show it where nothing else is shown: the player is then
+ * ready when the first frame comes. `onOffered` names, once an offer is answered, everyone whose camera
+ * and microphone it carries, whether they send anything or not.
  */
 
 const KINDS = /** @type {const} */ (['audio', 'video']);
@@ -49,6 +52,8 @@ export class SfuMedia {
     this.screens = new Map();
     /** @type {Map<string, MediaStream>} one stream per remote participant */
     this.streams = new Map();
+    /** @type {Set<string>} participants whose stream has had packets, on this receiving connection or an earlier one */
+    this.flowing = new Set();
     /**
      * Offers and answers are applied one at a time per direction; sending and receiving are separate
      * connections, so neither waits for the other.
@@ -156,6 +161,7 @@ export class SfuMedia {
   /** Someone left: forget their stream (their tile goes with the participant list). @param {string} id */
   forget(id) {
     this.streams.delete(id);
+    this.flowing.delete(id);
   }
 
   /** Whether the offers we receive include this person's camera and microphone. @param {string} id */
@@ -172,6 +178,7 @@ export class SfuMedia {
     this.receiving = null;
     this.owners.clear();
     this.streams.clear();
+    this.flowing.clear();
     for (const id of this.screens.keys()) this.options.onRemoteScreen(id, null);
     this.screens.clear();
   }
@@ -200,12 +207,20 @@ export class SfuMedia {
       this.streams.set(owner, stream);
       for (const old of stream.getTracks().filter((t) => t.kind === track.kind)) stream.removeTrack(old);
       stream.addTrack(track);
-      // Shown only once packets arrive, so a tile never swaps a moving picture for a blank one.
+      // Shown once packets arrive, so a tile never swaps a moving picture for a blank one (but see below).
       const show = () => {
-        if (this.receiving === pc && this.streams.get(owner) === stream) this.options.onRemoteStream(owner, stream);
+        if (this.receiving !== pc || this.streams.get(owner) !== stream) return;
+        this.flowing.add(owner);
+        this.options.onRemoteStream(owner, stream);
       };
-      if (track.muted) track.addEventListener('unmute', show, { once: true });
-      else show();
+      if (!track.muted) {
+        show();
+        return;
+      }
+      track.addEventListener('unmute', show, { once: true });
+      // Nothing of theirs has played yet, so there is no moving picture to lose: the tile may take the stream
+      // now and set up its player while the first packets and key frame are on their way.
+      if (!this.flowing.has(owner)) this.options.onRemoteStreamPending?.(owner, stream);
     };
   }
 
