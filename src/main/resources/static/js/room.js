@@ -171,6 +171,10 @@ async function enterCall() {
       const p = everyone.get(id);
       return !!p && !p.audio && !p.video && !p.screen;
     },
+    sendsPicture: (id) => {
+      const p = everyone.get(id);
+      return !!p && (p.video || p.screen);
+    },
   });
   callMode = mode;
   mode.setLocalStream(media.outgoingStream());

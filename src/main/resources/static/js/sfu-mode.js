@@ -15,9 +15,11 @@ import { SfuMedia } from './sfu.js';
  *   pauseVideo: (id: string, paused: boolean) => void,
  *   captureFor: (mode: 'mesh'|'sfu') => Promise<void>|null,
  *   sendsNothing: (id: string) => boolean,
+ *   sendsPicture: (id: string) => boolean,
  * }} SfuUi
  * `captureFor` sizes the camera for a mode (media.js, cameraFor); null: it keeps its size. `sendsNothing`: that person's
- * microphone is muted, camera off and no screen shared, so no packet comes from them.
+ * microphone is muted, camera off and no screen shared, so no packet comes from them. `sendsPicture`: that person's
+ * camera is on or they share a screen (a screen comes through `showScreen`).
  */
 
 /** Most remote videos received at once; past it, only the large tiles and the latest speakers (last-N). */
@@ -41,8 +43,10 @@ export class CallMode {
       candidate: (source, candidate) => client.sfuCandidate(source, candidate),
       onRemoteStream: (id, stream) => {
         ui.showStream(id, stream);
-        // That person now reaches us through the SFU; the direct connection can go.
-        if (this.mode === 'sfu') mesh.remove(id);
+        // That person now reaches us through the SFU. The direct connection goes once their picture comes
+        // this way too (their voice often comes first), so the tile is never left without one.
+        const picture = stream.getVideoTracks().length > 0 || !ui.sendsPicture(id) || this.quality.get(id) === 'off';
+        if (this.mode === 'sfu' && picture) mesh.remove(id);
       },
       onRemoteStreamPending: (id, stream) => {
         // Without a direct connection to this person, nothing else can be showing them.

@@ -15,10 +15,11 @@
  *   onOffered?: (participantIds: string[]) => void,
  *   onError: (what: string, error: unknown) => void,
  * }} SfuOptions
- * A remote stream is passed on once its first packets arrive. Before that, a person's first stream is
- * offered to `onRemoteStreamPending`, which may show it where nothing else is shown: the player is then
- * ready when the first frame comes. `onOffered` names, once an offer is answered, everyone whose camera
- * and microphone it carries, whether they send anything or not.
+ * A remote stream is passed on with the tracks that have had packets, each time one of its tracks gets
+ * its first: a video still waiting for them would blank the picture a tile shows. Before that, a person's
+ * first stream is offered to `onRemoteStreamPending`, which may show it where nothing else is shown: the
+ * player is then ready when the first frame comes. `onOffered` names, once an offer is answered, everyone
+ * whose camera and microphone it carries, whether they send anything or not.
  */
 
 const KINDS = /** @type {const} */ (['audio', 'video']);
@@ -211,7 +212,7 @@ export class SfuMedia {
       const show = () => {
         if (this.receiving !== pc || this.streams.get(owner) !== stream) return;
         this.flowing.add(owner);
-        this.options.onRemoteStream(owner, stream);
+        this.options.onRemoteStream(owner, new MediaStream(stream.getTracks().filter((t) => !t.muted)));
       };
       if (!track.muted) {
         show();

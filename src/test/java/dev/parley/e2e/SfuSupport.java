@@ -30,7 +30,7 @@ final class SfuSupport {
         }
     }
 
-    /** Marks the page and records tiles added and removed from now on, to prove no reload and no lost tile. */
+    /** Marks the page and records tiles added and removed, and pictures blanked, from now on: no reload, no lost tile, no blank. */
     static void watchTiles(MeetingPage page) {
         page.browser().driver().executeScript("""
             window.__marker = 1;
@@ -40,10 +40,25 @@ final class SfuSupport {
               r.addedNodes.forEach(n => n.dataset && n.dataset.participant && window.__tileLog.push('added ' + n.getAttribute('aria-label')));
               r.removedNodes.forEach(n => n.dataset && n.dataset.participant && window.__tileLog.push('removed ' + n.getAttribute('aria-label')));
             })).observe(document.getElementById('grid'), {childList: true, subtree: true});
+            // A remote tile showing a picture must not be handed a stream whose video has had no packet yet:
+            // it would go blank until that video's first frame.
+            const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+            Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+              configurable: true,
+              get() { return srcObject.get.call(this); },
+              set(value) {
+                const tile = this.localName === 'video' && this.closest('[data-participant]');
+                const moving = (value?.getVideoTracks?.() ?? []).some(t => !t.muted && t.readyState === 'live');
+                if (tile && !tile.classList.contains('tile-local') && this.readyState >= 2 && !moving) {
+                  window.__tileLog.push('blanked ' + tile.getAttribute('aria-label'));
+                }
+                srcObject.set.call(this, value);
+              },
+            });
             """);
     }
 
-    /** Same document, the tiles from before all still there, and only {@code added} arrived. */
+    /** Same document, the tiles from before all still there, only {@code added} arrived, and no picture went blank. */
     static void assertSameTiles(MeetingPage page, String added) {
         @SuppressWarnings("unchecked")
         Map<String, Object> state = (Map<String, Object>) page.browser().driver().executeScript("""
@@ -52,7 +67,7 @@ final class SfuSupport {
             """);
         assertThat(state.get("marker")).as(page.label() + ": window.__marker (gone means the page reloaded)").isEqualTo(1L);
         assertThat(state.get("same")).as(page.label() + ": every tile from before is still shown").isEqualTo(true);
-        assertThat(((List<?>) state.get("log")).stream().map(String::valueOf).toList()).as(page.label() + ": tiles added or removed")
+        assertThat(((List<?>) state.get("log")).stream().map(String::valueOf).toList()).as(page.label() + ": tiles added or removed, and pictures blanked")
             .containsExactly("added " + added);
     }
 
