@@ -22,6 +22,12 @@ import { SfuMedia } from './sfu.js';
  * camera is on or they share a screen (a screen comes through `showScreen`).
  */
 
+/**
+ * Longest a direct connection stays once someone's voice comes through the SFU, waiting for their picture
+ * to come that way too. Under load (five browsers on two cores) the picture follows the voice by seconds.
+ */
+const PICTURE_WAIT_MS = 8000;
+
 /** Most remote videos received at once; past it, only the large tiles and the latest speakers (last-N). */
 export const LAST_N = 9;
 
@@ -45,8 +51,16 @@ export class CallMode {
         ui.showStream(id, stream);
         // That person now reaches us through the SFU. The direct connection goes once their picture comes
         // this way too (their voice often comes first), so the tile is never left without one.
+        if (this.mode !== 'sfu') return;
         const picture = stream.getVideoTracks().length > 0 || !ui.sendsPicture(id) || this.quality.get(id) === 'off';
-        if (this.mode === 'sfu' && picture) mesh.remove(id);
+        if (picture) {
+          mesh.remove(id);
+          return;
+        }
+        // A picture announced but never sent this way (the camera went off meanwhile) must not keep it for good.
+        setTimeout(() => {
+          if (this.mode === 'sfu' && this.sfu.carries(id)) mesh.remove(id);
+        }, PICTURE_WAIT_MS);
       },
       onRemoteStreamPending: (id, stream) => {
         // Without a direct connection to this person, nothing else can be showing them.
