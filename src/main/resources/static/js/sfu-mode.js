@@ -57,9 +57,11 @@ export class CallMode {
           mesh.remove(id);
           return;
         }
-        // A picture announced but never sent this way (the camera went off meanwhile) must not keep it for good.
+        // A picture announced but never sent this way (the camera went off meanwhile) must not keep it for good;
+        // a later switch (back to the mesh, and maybe to the SFU again) has connections of its own.
+        const turn = this.switches;
         setTimeout(() => {
-          if (this.mode === 'sfu' && this.sfu.carries(id)) mesh.remove(id);
+          if (turn === this.switches && this.sfu.carries(id)) mesh.remove(id);
         }, PICTURE_WAIT_MS);
       },
       onRemoteStreamPending: (id, stream) => {
