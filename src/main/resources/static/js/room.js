@@ -66,6 +66,7 @@ const speaker = new ActiveSpeaker(
     callMode?.spoke(id);
     showLargeTiles();
   },
+  () => callMode?.sendingConnection() ?? null,
 );
 grid.onlayout = showLargeTiles;
 

@@ -207,6 +207,13 @@ export class CallMode {
     return [...this.mesh.peers].map(([id, peer]) => [id, peer.pc, null]);
   }
 
+  /** A connection that sends our microphone (through the SFU its own one, in a mesh any), or null. */
+  sendingConnection() {
+    if (this.isSfu) return this.sfu.sending;
+    const sendsAudio = (/** @type {RTCPeerConnection} */ pc) => pc.getSenders().some((s) => s.track?.kind === 'audio');
+    return [...this.mesh.peers.values()].map((peer) => peer.pc).find(sendsAudio) ?? null;
+  }
+
   /** @param {string} id */
   forget(id) {
     this.sfu.forget(id);

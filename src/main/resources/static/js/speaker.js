@@ -14,9 +14,11 @@ export class ActiveSpeaker {
    *   connection that carries its audio, and the audio track's id when one connection carries several
    * @param {() => string|null} selfId
    * @param {(id: string|null) => void} onchange
+   * @param {() => RTCPeerConnection|null} sending a connection that sends our microphone, to measure us by
    */
-  constructor(connections, selfId, onchange) {
+  constructor(connections, selfId, onchange, sending) {
     this.connections = connections;
+    this.sending = sending;
     this.selfId = selfId;
     this.onchange = onchange;
     /** @type {Map<string, EnergySample>} */ this.previous = new Map();
@@ -45,16 +47,14 @@ export class ActiveSpeaker {
     try {
       /** @type {Map<string, number>} */
       const levels = new Map();
-      /** @type {RTCPeerConnection|null} */
-      let sending = null;
       for (const [id, pc, trackId] of this.connections()) {
         // The receiver's last packet level is cheap to read; a full getStats per connection, four times a
         // second on every page, was not (it competes with decoding when many videos arrive).
         const receiver = pc.getReceivers().find((r) => r.track?.kind === 'audio' && (!trackId || r.track.id === trackId));
         levels.set(id, this.#remoteLevel(id, receiver));
-        sending ??= pc.getSenders().some((s) => s.track?.kind === 'audio') ? pc : null;
       }
       // Our own level comes from what we send (its media-source): one getStats, on one connection.
+      const sending = this.sending();
       const self = this.selfId();
       if (sending && self) {
         (await sending.getStats()).forEach((report) => {

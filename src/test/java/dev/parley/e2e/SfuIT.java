@@ -127,6 +127,8 @@ class SfuIT {
                 System.out.printf("[sfu] %s hears %s: %s%n", listener.label(), talker.label(), w);
                 listener.awaitSpeaking(talker.label(), true);
             });
+            // The talker's own tile lights up too: measured from what its page sends to the SFU.
+            talker.awaitSpeaking(talker.label() + " (you)", true);
             talker.click("Mute microphone");
             talker.awaitToggle("Unmute microphone", true);
         }
