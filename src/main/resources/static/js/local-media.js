@@ -14,6 +14,9 @@ import { acquireLocalMedia, cameraFor, stopStream } from './media.js';
  */
 
 export class LocalMedia {
+  /** The device change under way, if any (see #inTurn). */
+  #changes = Promise.resolve();
+
   constructor() {
     /** @type {MediaStreamTrack|null} */ this.audioTrack = null;
     /** @type {MediaStreamTrack|null} */ this.cameraTrack = null;
@@ -47,8 +50,7 @@ export class LocalMedia {
   /** The stream to send when the call starts. */
   outgoingStream() {
     const stream = new MediaStream();
-    const audio = this.#outgoingAudio();
-    if (audio) stream.addTrack(audio);
+    if (this.audioTrack) stream.addTrack(this.audioTrack);
     const video = this.#outgoingVideo();
     if (video) stream.addTrack(video);
     return stream;
@@ -61,32 +63,37 @@ export class LocalMedia {
   }
 
   /**
-   * Mutes by disabling the track, so the permission stays and unmuting is instant, and by sending no
-   * track: a disabled one still sends silence, 50 packets a second that every receiver decodes.
+   * Muting releases the microphone, as turning the camera off releases the camera: the browser's
+   * microphone indicator goes out, nothing is sent, and the page no longer echo-cancels a muted capture.
+   * Unmuting opens it again; the permission stays.
    */
-  async setAudio(on) {
-    if (on && !this.audioTrack) {
-      this.audioTrack = await this.#open('audio');
-    }
-    if (this.audioTrack) {
-      this.audioTrack.enabled = on;
-    }
-    this.#update({ audio: on && !!this.audioTrack });
-    await this.sink?.replaceTrack('audio', this.#outgoingAudio());
+  setAudio(on) {
+    return this.#inTurn(async () => {
+      if (on && !this.audioTrack) {
+        this.audioTrack = await this.#open('audio');
+      } else if (!on && this.audioTrack) {
+        this.audioTrack.stop();
+        this.audioTrack = null;
+      }
+      this.#update({ audio: !!this.audioTrack });
+      await this.sink?.replaceTrack('audio', this.audioTrack);
+    });
   }
 
   /** Turning the camera off stops the track, so the camera light goes out; on reopens it. */
-  async setVideo(on) {
-    if (on) {
-      if (!this.cameraTrack || this.cameraTrack.readyState === 'ended') {
-        this.cameraTrack = await this.#open('video');
+  setVideo(on) {
+    return this.#inTurn(async () => {
+      if (on) {
+        if (!this.cameraTrack || this.cameraTrack.readyState === 'ended') {
+          this.cameraTrack = await this.#open('video');
+        }
+      } else if (this.cameraTrack) {
+        this.cameraTrack.stop();
+        this.cameraTrack = null;
       }
-    } else if (this.cameraTrack) {
-      this.cameraTrack.stop();
-      this.cameraTrack = null;
-    }
-    this.#update({ video: on && !!this.cameraTrack });
-    await this.sink?.replaceTrack('video', this.state.video ? this.cameraTrack : null);
+      this.#update({ video: on && !!this.cameraTrack });
+      await this.sink?.replaceTrack('video', this.state.video ? this.cameraTrack : null);
+    });
   }
 
   /**
@@ -128,33 +135,40 @@ export class LocalMedia {
   }
 
   /** Switches to another microphone or camera mid-call, keeping its on/off state. @param {'audio'|'video'} kind */
-  async useDevice(kind, deviceId) {
-    this.devices[kind] = deviceId;
-    if (kind === 'audio' && this.audioTrack) {
-      const old = this.audioTrack;
-      this.audioTrack = await this.#open('audio');
-      this.audioTrack.enabled = this.state.audio;
-      await this.sink?.replaceTrack('audio', this.#outgoingAudio());
-      old.stop();
-    } else if (kind === 'video' && this.cameraTrack) {
-      const old = this.cameraTrack;
-      this.cameraTrack = await this.#open('video');
-      await this.sink?.replaceTrack('video', this.state.video ? this.cameraTrack : null);
-      old.stop();
-    }
-    this.onchange(this.state);
+  useDevice(kind, deviceId) {
+    return this.#inTurn(async () => {
+      this.devices[kind] = deviceId;
+      if (kind === 'audio' && this.audioTrack) {
+        const old = this.audioTrack;
+        this.audioTrack = await this.#open('audio');
+        await this.sink?.replaceTrack('audio', this.audioTrack);
+        old.stop();
+      } else if (kind === 'video' && this.cameraTrack) {
+        const old = this.cameraTrack;
+        this.cameraTrack = await this.#open('video');
+        await this.sink?.replaceTrack('video', this.state.video ? this.cameraTrack : null);
+        old.stop();
+      }
+      this.onchange(this.state);
+    });
   }
 
   stopAll() {
     stopStream(new MediaStream([this.audioTrack, this.cameraTrack, this.screenTrack].filter((t) => !!t)));
   }
 
-  #outgoingAudio() {
-    return this.state.audio ? this.audioTrack : null;
-  }
-
   #outgoingVideo() {
     return this.screenTrack ?? (this.state.video ? this.cameraTrack : null);
+  }
+
+  /**
+   * Runs device changes one after another: a second click while a device opens must not open another
+   * one, which would stay open unseen. @param {() => Promise<void>} change
+   */
+  #inTurn(change) {
+    const done = this.#changes.then(change);
+    this.#changes = done.catch(() => {});
+    return done;
   }
 
   /** @param {'audio'|'video'} kind */

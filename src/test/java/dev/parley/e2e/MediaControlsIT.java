@@ -29,7 +29,11 @@ class MediaControlsIT extends BrowserTest {
 
     @Test
     void muteSilencesTheSenderForOthersAndShowsTheMutedIcon() {
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, "Alice", "Bob");
+        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, name -> {
+            Browser browser = Browser.launch(name);
+            browser.recordCapturedTracks();
+            return browser;
+        }, "Alice", "Bob");
         MeetingPage alice = pages.get(0), bob = pages.get(1);
         MediaWindow live = bob.awaitTileMedia("Alice", "Alice's audio energy growing", WINDOW_MS, w -> w.audioEnergy() > AUDIBLE);
         assertMutedIcon(bob, "Alice", false);
@@ -39,6 +43,8 @@ class MediaControlsIT extends BrowserTest {
         alice.awaitToggle("Unmute microphone", true);
         awaitMutedIcon(bob, "Alice", true);
         MediaWindow muted = awaitSilence(bob, "Alice");
+        // Muting also releases the microphone (the browser's indicator goes out): no microphone track is still live.
+        alice.awaitTrue("every microphone track Alice captured to be stopped", () -> liveMicrophones(alice) == 0);
 
         alice.click("Unmute microphone");
         alice.awaitToggle("Mute microphone", false);
@@ -47,6 +53,8 @@ class MediaControlsIT extends BrowserTest {
             w -> w.audioEnergy() > AUDIBLE);
         System.out.printf("[mute] Alice's audio energy on Bob's page per %d ms: live %s, muted %s, unmuted %s%n",
             WINDOW_MS, live, muted, unmuted);
+
+        assertThat(liveMicrophones(alice)).as("live microphone tracks on Alice's page after unmuting").isEqualTo(1);
 
         // The same through Ctrl+D, in both directions.
         alice.pressShortcut('d');
@@ -156,6 +164,11 @@ class MediaControlsIT extends BrowserTest {
         // Not even silence: a muted microphone sends no packets, which every receiver would decode.
         assertThat(next.audioBytes()).as("%s: audio bytes from %s while muted, in %s", page.label(), tile, next).isZero();
         return next;
+    }
+
+    private static long liveMicrophones(MeetingPage page) {
+        return page.browser().capturedTracks().stream()
+            .filter(t -> t.source().equals("user") && t.kind().equals("audio") && t.readyState().equals("live")).count();
     }
 
     private static void awaitMutedIcon(MeetingPage page, String tile, boolean shown) {
