@@ -80,15 +80,15 @@ final class JanusRequests {
         return request("start");
     }
 
-    /** Picks a simulcast layer per video mid, or stops sending it. */
-    static ObjectNode layers(List<SfuMember.Stream> video, java.util.function.Function<String, SfuMember.Quality> quality) {
+    /** Picks a simulcast layer per video mid (where its publisher sends layers), or stops sending it. */
+    static ObjectNode layers(List<SfuMember.LayerChange> changes) {
         ObjectNode body = request("configure");
         ArrayNode streams = body.putArray("streams");
-        for (SfuMember.Stream s : video) {
-            SfuMember.Quality q = quality.apply(s.feed());
-            ObjectNode stream = streams.addObject().put("mid", s.mid()).put("send", q != SfuMember.Quality.OFF);
-            if (q != SfuMember.Quality.OFF) {
-                stream.put("substream", q == SfuMember.Quality.HIGH ? HIGH_LAYER : LOW_LAYER);
+        for (SfuMember.LayerChange c : changes) {
+            boolean send = c.quality() != SfuMember.Quality.OFF;
+            ObjectNode stream = streams.addObject().put("mid", c.stream().mid()).put("send", send);
+            if (send && c.layered()) {
+                stream.put("substream", c.quality() == SfuMember.Quality.HIGH ? HIGH_LAYER : LOW_LAYER);
             }
         }
         return body;

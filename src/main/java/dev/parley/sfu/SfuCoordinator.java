@@ -199,7 +199,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         if (!room.members.containsKey(participantId)) {
             throw new ProtocolException(ErrorCode.UNKNOWN_PEER, "no participant '" + participantId + "' in this room");
         }
-        receiving.setQuality(member, participantId, SfuMember.Quality.valueOf(quality.toUpperCase(java.util.Locale.ROOT)));
+        receiving.setQuality(room, member, participantId, SfuMember.Quality.valueOf(quality.toUpperCase(java.util.Locale.ROOT)));
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import dev.parley.signaling.Message;
 
 /**
@@ -66,8 +67,9 @@ final class SfuMember {
     /** What this member wants of each participant's video; absent means LOW. */
     private final Map<String, Quality> wanted = new HashMap<>();
     /**
-     * The layer Janus was last told to send for each video stream. Only changes are sent again: every
-     * layer request made Janus ask the publisher for a key frame, even when nothing changed.
+     * The layer Janus was last told to send for each video stream; null when a request failed, absent when
+     * never told. Only changes are sent: every layer request makes Janus ask the publisher for a key frame,
+     * even when nothing changed.
      */
     private final Map<Stream, Quality> applied = new HashMap<>();
     /** The browser's answer to the offer in flight, if any, and that offer. */
@@ -76,6 +78,9 @@ final class SfuMember {
     private String lastAnswer;
 
     record Stream(String mid, String feed, String kind) {}
+
+    /** A layer request for one video stream; {@code layered} if its publisher sends simulcast layers to pick from. */
+    record LayerChange(Stream stream, Quality quality, boolean layered) {}
 
     /** High layer (large tile), low layer (grid), or not sent at all (past last-N). */
     enum Quality { HIGH, LOW, OFF }
@@ -94,21 +99,35 @@ final class SfuMember {
         applied.keySet().retainAll(streams.values());
     }
 
-    /** The video streams whose wanted layer Janus has not been told yet; they count as told from now. */
-    synchronized List<Stream> layerChanges() {
-        List<Stream> changed = new java.util.ArrayList<>();
+    /**
+     * The video streams whose wanted layer Janus has not been told yet; they count as told from now. A
+     * publisher without simulcast has one layer, so for its video only on or off matters: Janus sends a
+     * new stream without being asked, and a request for the high layer would only cost a key frame.
+     * @param layered whether a feed's publisher sends simulcast layers
+     */
+    synchronized List<LayerChange> layerChanges(Predicate<String> layered) {
+        List<LayerChange> changed = new java.util.ArrayList<>();
         for (Stream s : streams.values()) {
+            if (!s.kind().equals("video")) {
+                continue;
+            }
+            boolean simulcast = layered.test(s.feed());
             Quality q = wanted.getOrDefault(s.feed(), Quality.LOW);
-            if (s.kind().equals("video") && applied.put(s, q) != q) {
-                changed.add(s);
+            if (!simulcast && q == Quality.HIGH) {
+                q = Quality.LOW;
+            }
+            boolean told = applied.containsKey(s);
+            Quality before = applied.put(s, q);
+            if (told ? before != q : simulcast || q != Quality.LOW) {
+                changed.add(new LayerChange(s, q, simulcast));
             }
         }
         return changed;
     }
 
     /** Janus did not take these layer requests: they are sent again next time. */
-    synchronized void layersUnknown(List<Stream> streams) {
-        streams.forEach(applied::remove);
+    synchronized void layersUnknown(List<LayerChange> changes) {
+        changes.forEach(c -> applied.put(c.stream(), null));
     }
 
     /** A new subscriber handle starts from Janus's default layers. */
@@ -134,10 +153,6 @@ final class SfuMember {
 
     synchronized void want(String feed, Quality quality) {
         wanted.put(feed, quality);
-    }
-
-    synchronized Quality quality(String feed) {
-        return wanted.getOrDefault(feed, Quality.LOW);
     }
 
     synchronized CompletableFuture<String> awaitAnswer(Message.SfuOffer offer) {

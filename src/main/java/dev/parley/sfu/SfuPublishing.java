@@ -74,6 +74,11 @@ final class SfuPublishing {
     void publish(SfuRoom room, SfuMember member, String sdp, boolean screen) {
         SfuMember.Feed feed = member.feed(screen);
         log.debug("room {}: {} publishes {}", room.id, member.participantId, feed.id);
+        if (sdp.contains("\na=simulcast:")) {
+            room.simulcastFeeds.add(feed.id);
+        } else {
+            room.simulcastFeeds.remove(feed.id);
+        }
         member.publishing.then(() -> member.ready.thenCompose(ignored -> screenHandle(room, member, feed))
                         .thenCompose(handle -> connection().message(member.session, handle,
                                 JanusRequests.publish(feed.published), JanusRequests.jsep("offer", sdp))))

@@ -95,9 +95,9 @@ final class SfuReceiving {
     }
 
     /** Asks for the high or low simulcast layer of one participant's video, or for none of it. */
-    void setQuality(SfuMember member, String feed, SfuMember.Quality quality) {
+    void setQuality(SfuRoom room, SfuMember member, String feed, SfuMember.Quality quality) {
         member.want(feed, quality);
-        member.receiving.then(() -> applyLayers(member)).exceptionally(error -> null);
+        member.receiving.then(() -> applyLayers(room, member)).exceptionally(error -> null);
     }
 
     /**
@@ -170,6 +170,7 @@ final class SfuReceiving {
     /** A feed stopped publishing: nobody subscribes to it any more, and a pending request for it is void. */
     private static void ended(SfuRoom room, String feed) {
         room.publishers.remove(feed);
+        room.simulcastFeeds.remove(feed);
         room.members.values().forEach(m -> m.notRequested(Set.of(feed)));
     }
 
@@ -195,21 +196,21 @@ final class SfuReceiving {
                         JanusRequests.jsep("answer", sdp)))
                 .thenCompose(started -> {
                     log.debug("room {}: {} receives {} streams", room.id, member.participantId, streams.size());
-                    return applyLayers(member);
+                    return applyLayers(room, member);
                 });
     }
 
     /** Tells Janus the layers that changed since it was last told (after a negotiation: the new streams). */
-    private CompletableFuture<Void> applyLayers(SfuMember member) {
+    private CompletableFuture<Void> applyLayers(SfuRoom room, SfuMember member) {
         if (member.subscriberHandle == 0 || member.gone) {
             return CompletableFuture.completedFuture(null);
         }
         JanusConnection c = connection();
-        List<SfuMember.Stream> changed = member.layerChanges();
+        List<SfuMember.LayerChange> changed = member.layerChanges(room.simulcastFeeds::contains);
         if (changed.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return c.message(member.session, member.subscriberHandle, JanusRequests.layers(changed, member::quality), null)
+        return c.message(member.session, member.subscriberHandle, JanusRequests.layers(changed), null)
                 .whenComplete((reply, error) -> {
                     if (error != null) {
                         member.layersUnknown(changed);

@@ -17,6 +17,8 @@ final class SfuRoom {
     final Map<String, SfuMember> members = new ConcurrentHashMap<>();
     /** Participants whose publishing Janus accepted. */
     final Set<String> publishers = ConcurrentHashMap.newKeySet();
+    /** Feeds whose publisher offered simulcast layers: only their subscribers have a layer to pick. */
+    final Set<String> simulcastFeeds = ConcurrentHashMap.newKeySet();
     /** Janus events already acted on: it repeats some (such as "unpublished"), on every member's handle. */
     final Set<String> seenEvents = ConcurrentHashMap.newKeySet();
 

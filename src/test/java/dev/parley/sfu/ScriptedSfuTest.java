@@ -96,7 +96,14 @@ abstract class ScriptedSfuTest {
 
     /** Sends a camera or screen offer and waits for Janus's answer; returns the handle it published on. */
     long publish(Person p, String source) {
-        p.send(Map.of("type", "sfu-publish", "sdp", sdp(p.name + " " + source), "source", source));
+        return publish(p, source, false);
+    }
+
+    /** As {@link #publish(Person, String)}, the camera offering simulcast layers if {@code layers}. */
+    long publish(Person p, String source, boolean layers) {
+        String sdp = sdp(p.name + " " + source) + (layers ? "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rid:h send\r\n"
+                + "a=rid:m send\r\na=rid:l send\r\na=simulcast:send h;m;l\r\n" : "");
+        p.send(Map.of("type", "sfu-publish", "sdp", sdp, "source", source));
         JsonNode published = p.next("sfu-published");
         assertThat(published.path("source").asText()).isEqualTo(source);
         assertThat(published.path("sdp").asText()).startsWith("v=0");

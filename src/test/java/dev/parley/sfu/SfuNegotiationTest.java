@@ -126,8 +126,8 @@ class SfuNegotiationTest extends ScriptedSfuTest {
         Person ada = enter("Ada");
         Person bob = enter("Bob");
         Person cy = enter("Cy");
-        janus.webrtcup(publish(ada, "camera"));
-        janus.webrtcup(publish(cy, "camera"));
+        janus.webrtcup(publish(ada, "camera", true));
+        janus.webrtcup(publish(cy, "camera", true));
         receiveUntil(bob, ada.id, cy.id);
         long bobs = janus.subscriber(bob.id).id;
         String adaVideo = videoMid(bob, ada.id);
@@ -147,6 +147,42 @@ class SfuNegotiationTest extends ScriptedSfuTest {
         bob.send(Map.of("type", "sfu-quality", "participant", ada.id, "quality", "high"));
         bob.send(Map.of("type", "sfu-quality", "participant", cy.id, "quality", "low"));
         holds("the same layers again ask Janus nothing", Duration.ofMillis(300), () -> configuredMids(bobs).size() == 3);
+        people.forEach(p -> assertThat(p.all("error")).as(p.name + "'s errors").isEmpty());
+    }
+
+    @Test
+    void aVideoWithoutSimulcastIsOnlyTurnedOffAndOn() {
+        Person ada = enter("Ada");
+        Person bob = enter("Bob");
+        Person cy = enter("Cy");
+        janus.webrtcup(publish(ada, "camera"));
+        janus.webrtcup(publish(cy, "camera", true));
+        receiveUntil(bob, ada.id, cy.id);
+        long bobs = janus.subscriber(bob.id).id;
+        String adaVideo = videoMid(bob, ada.id);
+        String cyVideo = videoMid(bob, cy.id);
+        // Janus sends a one-layer video as it comes; Cy's layers need picking.
+        await("Cy's grid layer is set", () -> configuredMids(bobs).contains(cyVideo));
+
+        // A large tile and back: Ada has no other layer, and each request would cost her a key frame.
+        bob.send(Map.of("type", "sfu-quality", "participant", ada.id, "quality", "high"));
+        bob.send(Map.of("type", "sfu-quality", "participant", ada.id, "quality", "low"));
+        bob.send(Map.of("type", "sfu-quality", "participant", cy.id, "quality", "high"));
+        await("Cy's high layer is asked for", () -> configuredMids(bobs).size() == 2);
+        assertThat(configuredMids(bobs)).containsExactly(cyVideo, cyVideo);
+
+        // Past last-N her video stops, and comes back.
+        bob.send(Map.of("type", "sfu-quality", "participant", ada.id, "quality", "off"));
+        bob.send(Map.of("type", "sfu-quality", "participant", ada.id, "quality", "high"));
+        await("Ada's video turned off and on", () -> configuredMids(bobs).size() == 4);
+        List<Request> configures = janus.messages(bobs, "configure");
+        JsonNode off = configures.get(2).body().path("streams").get(0);
+        JsonNode on = configures.get(3).body().path("streams").get(0);
+        assertThat(off.path("mid").asText()).isEqualTo(adaVideo);
+        assertThat(off.path("send").asBoolean(true)).isFalse();
+        assertThat(on.path("mid").asText()).isEqualTo(adaVideo);
+        assertThat(on.path("send").asBoolean(false)).isTrue();
+        assertThat(on.has("substream")).as("no layer to pick for a video without simulcast").isFalse();
         people.forEach(p -> assertThat(p.all("error")).as(p.name + "'s errors").isEmpty());
     }
 
