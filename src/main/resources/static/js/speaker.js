@@ -53,11 +53,12 @@ export class ActiveSpeaker {
         const receiver = pc.getReceivers().find((r) => r.track?.kind === 'audio' && (!trackId || r.track.id === trackId));
         levels.set(id, this.#remoteLevel(id, receiver));
       }
-      // Our own level comes from what we send (its media-source): one getStats, on one connection.
-      const sending = this.sending();
+      // Our own level comes from what we send (its media-source): the microphone's sender's stats only,
+      // and none while muted, when nothing is sent.
+      const microphone = this.sending()?.getSenders().find((s) => s.track?.kind === 'audio' && s.track.readyState === 'live');
       const self = this.selfId();
-      if (sending && self) {
-        (await sending.getStats()).forEach((report) => {
+      if (microphone && self) {
+        (await microphone.getStats()).forEach((report) => {
           if (report.type === 'media-source' && report.kind === 'audio') {
             levels.set(self, this.#level(self, report));
           }

@@ -73,9 +73,11 @@ class MediaControlsIT extends BrowserTest {
         bob.click("Mute microphone");
         bob.awaitToggle("Unmute microphone", true);
         bob.awaitSpeaking("Alice", true);
+        alice.awaitSpeaking("Alice (you)", true);
         alice.click("Mute microphone");
         alice.awaitToggle("Unmute microphone", true);
         bob.awaitSpeaking("Alice", false);
+        alice.awaitSpeaking("Alice (you)", false);
     }
 
     @Test
