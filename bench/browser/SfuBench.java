@@ -150,6 +150,14 @@ public final class SfuBench {
         window.__fps.then(done, e => done(String(e)));
         """;
 
+    // -Dbench.audio=false (a diagnostic): every page is a person without a microphone, so nobody sends or plays
+    // audio, and the run shows what the video alone costs.
+    private static final String NO_MICROPHONE = """
+        const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+        navigator.mediaDevices.getUserMedia = (constraints) => constraints?.audio
+            ? Promise.reject(new DOMException('no microphone in this run', 'NotFoundError')) : open(constraints);
+        """;
+
     record Result(String mode, int n, String size, double allMs, double lateMs, double fpsMin, double fpsMedian,
                   double parleyCores, double janusCores, double restCores) {}
 
@@ -169,7 +177,11 @@ public final class SfuBench {
             try {
                 int max = sizes.stream().mapToInt(Integer::intValue).max().orElse(4);
                 for (int i = 0; i < max; i++) {
-                    browsers.add(Browser.launch("bench-" + i, FakeCamera.flag(w, h)));
+                    Browser browser = Browser.launch("bench-" + i, FakeCamera.flag(w, h));
+                    if (!Boolean.parseBoolean(System.getProperty("bench.audio", "true"))) {
+                        browser.addInitScript(NO_MICROPHONE);
+                    }
+                    browsers.add(browser);
                 }
                 for (int n : sizes) {
                     for (String mode : modes) {
