@@ -14,8 +14,14 @@ import { acquireLocalMedia, cameraFor, stopStream } from './media.js';
  */
 
 export class LocalMedia {
-  /** The device change under way, if any (see #inTurn). */
-  #changes = Promise.resolve();
+  /**
+   * Counts the changes to each device. A device that opens after a later change to it (or after
+   * `stopAll`) is closed again at once, so a slow open can neither undo a mute nor stay open unseen.
+   */
+  #turns = { audio: 0, video: 0 };
+  /** What the change under way to each device asks for (on or off), or null when none is. */
+  #asked = { audio: /** @type {boolean|null} */ (null), video: /** @type {boolean|null} */ (null) };
+  #closed = false;
 
   constructor() {
     /** @type {MediaStreamTrack|null} */ this.audioTrack = null;
@@ -35,14 +41,21 @@ export class LocalMedia {
 
   /** First acquisition, before joining; returns a notice for the user when something is missing. */
   async start() {
+    const turns = { ...this.#turns };
     const { stream, notice } = await acquireLocalMedia();
-    this.audioTrack = stream?.getAudioTracks()[0] ?? null;
-    this.cameraTrack = stream?.getVideoTracks()[0] ?? null;
+    for (const track of stream?.getTracks() ?? []) {
+      const kind = /** @type {'audio'|'video'} */ (track.kind);
+      if (this.#closed || this.#turns[kind] !== turns[kind]) {
+        track.stop(); // turned on or off while this was asked for: that choice stands
+      } else if (kind === 'audio') {
+        this.audioTrack = track;
+        this.devices.audio = track.getSettings().deviceId;
+      } else {
+        this.cameraTrack = track;
+        this.devices.video = track.getSettings().deviceId;
+      }
+    }
     this.state = { audio: !!this.audioTrack, video: !!this.cameraTrack, screen: false };
-    this.devices = {
-      audio: this.audioTrack?.getSettings().deviceId,
-      video: this.cameraTrack?.getSettings().deviceId,
-    };
     this.onchange(this.state);
     return notice;
   }
@@ -65,35 +78,55 @@ export class LocalMedia {
   /**
    * Muting releases the microphone, as turning the camera off releases the camera: the browser's
    * microphone indicator goes out, nothing is sent, and the page no longer echo-cancels a muted capture.
-   * Unmuting opens it again; the permission stays.
+   * Unmuting opens it again.
    */
-  setAudio(on) {
-    return this.#inTurn(async () => {
-      if (on && !this.audioTrack) {
-        this.audioTrack = await this.#open('audio');
-      } else if (!on && this.audioTrack) {
-        this.audioTrack.stop();
-        this.audioTrack = null;
-      }
-      this.#update({ audio: !!this.audioTrack });
-      await this.sink?.replaceTrack('audio', this.audioTrack);
-    });
+  async setAudio(on) {
+    if (on && this.audioTrack) {
+      return;
+    }
+    const turn = ++this.#turns.audio;
+    this.#asked.audio = on;
+    if (on) {
+      const track = await this.#openFor('audio', turn);
+      if (!track) return;
+      this.audioTrack = track;
+    } else {
+      this.audioTrack?.stop();
+      this.audioTrack = null;
+    }
+    this.#asked.audio = null;
+    this.#update({ audio: on });
+    await this.sink?.replaceTrack('audio', this.audioTrack);
   }
 
   /** Turning the camera off stops the track, so the camera light goes out; on reopens it. */
-  setVideo(on) {
-    return this.#inTurn(async () => {
-      if (on) {
-        if (!this.cameraTrack || this.cameraTrack.readyState === 'ended') {
-          this.cameraTrack = await this.#open('video');
-        }
-      } else if (this.cameraTrack) {
-        this.cameraTrack.stop();
-        this.cameraTrack = null;
-      }
-      this.#update({ video: on && !!this.cameraTrack });
-      await this.sink?.replaceTrack('video', this.state.video ? this.cameraTrack : null);
-    });
+  async setVideo(on) {
+    if (on && this.cameraTrack?.readyState === 'live') {
+      return;
+    }
+    const turn = ++this.#turns.video;
+    this.#asked.video = on;
+    if (on) {
+      const track = await this.#openFor('video', turn);
+      if (!track) return;
+      this.cameraTrack = track;
+    } else {
+      this.cameraTrack?.stop();
+      this.cameraTrack = null;
+    }
+    this.#asked.video = null;
+    this.#update({ video: on });
+    await this.sink?.replaceTrack('video', this.cameraTrack);
+  }
+
+  /** The microphone's button and shortcut: the opposite of what was last asked for, even if still opening. */
+  toggleAudio() {
+    return this.setAudio(!this.#wanted('audio'));
+  }
+
+  /** The camera's button and shortcut, as `toggleAudio`. */
+  toggleVideo() {
+    return this.setVideo(!this.#wanted('video'));
   }
 
   /**
@@ -135,25 +168,25 @@ export class LocalMedia {
   }
 
   /** Switches to another microphone or camera mid-call, keeping its on/off state. @param {'audio'|'video'} kind */
-  useDevice(kind, deviceId) {
-    return this.#inTurn(async () => {
-      this.devices[kind] = deviceId;
-      if (kind === 'audio' && this.audioTrack) {
-        const old = this.audioTrack;
-        this.audioTrack = await this.#open('audio');
-        await this.sink?.replaceTrack('audio', this.audioTrack);
-        old.stop();
-      } else if (kind === 'video' && this.cameraTrack) {
-        const old = this.cameraTrack;
-        this.cameraTrack = await this.#open('video');
-        await this.sink?.replaceTrack('video', this.state.video ? this.cameraTrack : null);
-        old.stop();
-      }
-      this.onchange(this.state);
-    });
+  async useDevice(kind, deviceId) {
+    this.devices[kind] = deviceId;
+    const old = kind === 'audio' ? this.audioTrack : this.cameraTrack;
+    if (!old && this.#asked[kind]) {
+      // Still opening the previous device: open this one instead.
+      await (kind === 'audio' ? this.setAudio(true) : this.setVideo(true));
+    } else if (old) {
+      const track = await this.#openFor(kind, ++this.#turns[kind]);
+      if (!track) return;
+      if (kind === 'audio') this.audioTrack = track;
+      else this.cameraTrack = track;
+      await this.sink?.replaceTrack(kind, track);
+      old.stop();
+    }
+    this.onchange(this.state);
   }
 
   stopAll() {
+    this.#closed = true;
     stopStream(new MediaStream([this.audioTrack, this.cameraTrack, this.screenTrack].filter((t) => !!t)));
   }
 
@@ -162,18 +195,47 @@ export class LocalMedia {
   }
 
   /**
-   * Runs device changes one after another: a second click while a device opens must not open another
-   * one, which would stay open unseen. @param {() => Promise<void>} change
+   * Opens a device for the change numbered `turn`; null, with the device closed again, when a later
+   * change came first. A failed open leaves the device as it was. @param {'audio'|'video'} kind @param {number} turn
    */
-  #inTurn(change) {
-    const done = this.#changes.then(change);
-    this.#changes = done.catch(() => {});
-    return done;
+  async #openFor(kind, turn) {
+    let track;
+    try {
+      track = await this.#open(kind);
+    } catch (error) {
+      if (turn === this.#turns[kind]) this.#asked[kind] = null;
+      throw error;
+    }
+    if (this.#closed || turn !== this.#turns[kind]) {
+      track.stop();
+      return null;
+    }
+    return track;
   }
 
   /** @param {'audio'|'video'} kind */
+  #wanted(kind) {
+    return this.#asked[kind] ?? this.state[kind];
+  }
+
+  /**
+   * Opens the chosen device, or the default one when the chosen one is gone (unplugged while off).
+   * @param {'audio'|'video'} kind
+   */
   async #open(kind) {
-    const id = this.devices[kind];
+    try {
+      return await this.#capture(kind, this.devices[kind]);
+    } catch (error) {
+      const gone = ['NotFoundError', 'OverconstrainedError'].includes(error?.name);
+      if (!this.devices[kind] || !gone) throw error;
+      const track = await this.#capture(kind, undefined);
+      this.devices[kind] = track.getSettings().deviceId;
+      return track;
+    }
+  }
+
+  /** @param {'audio'|'video'} kind @param {string|undefined} id */
+  async #capture(kind, id) {
     const constraints = kind === 'audio'
       ? { audio: id ? { deviceId: { exact: id } } : true }
       : { video: { ...this.capture, ...(id ? { deviceId: { exact: id } } : {}) } };

@@ -115,8 +115,8 @@ function bindToggles() {
     toast(`Could not ${what}: ${error instanceof Error ? error.message : error}`);
     showMediaState(media.state);
   });
-  const toggleMic = () => act(() => media.setAudio(!media.state.audio), 'change the microphone');
-  const toggleCam = () => act(() => media.setVideo(!media.state.video), 'change the camera');
+  const toggleMic = () => act(() => media.toggleAudio(), 'change the microphone');
+  const toggleCam = () => act(() => media.toggleVideo(), 'change the camera');
   for (const el of document.querySelectorAll('[data-toggle="mic"]')) el.addEventListener('click', toggleMic);
   for (const el of document.querySelectorAll('[data-toggle="cam"]')) el.addEventListener('click', toggleCam);
   button('present').addEventListener('click', () => act(

@@ -81,6 +81,33 @@ class MediaControlsIT extends BrowserTest {
     }
 
     @Test
+    void aSecondClickWhileTheMicrophoneOpensMutesAgain() {
+        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, name -> {
+            Browser browser = Browser.launch(name);
+            browser.recordCapturedTracks();
+            // A microphone that takes 1.5 s to open again, as some devices do.
+            browser.addInitScript("""
+                const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+                navigator.mediaDevices.getUserMedia = (c) => c?.audio && !c.video
+                    ? new Promise((resolve) => setTimeout(resolve, 1500)).then(() => open(c)) : open(c);
+                """);
+            return browser;
+        }, "Alice", "Bob");
+        MeetingPage alice = pages.get(0), bob = pages.get(1);
+        alice.click("Mute microphone");
+        alice.awaitToggle("Unmute microphone", true);
+
+        alice.click("Unmute microphone");
+        alice.click("Unmute microphone"); // still opening, so still labelled so: this click takes the first back
+        alice.awaitTrue("the microphone asked for by the first click to have opened", () -> alice.browser().capturedTracks().stream()
+            .filter(t -> t.source().equals("user") && t.kind().equals("audio")).count() == 2);
+        assertThat(liveMicrophones(alice)).as("live microphone tracks after unmute and mute").isZero();
+        alice.awaitToggle("Unmute microphone", true);
+        assertMutedIcon(bob, "Alice", true);
+        awaitSilence(bob, "Alice");
+    }
+
+    @Test
     void cameraOffShowsAvatarAndStopsVideoThenVideoReturns() {
         List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, name -> {
             Browser browser = Browser.launch(name);
