@@ -169,6 +169,8 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         member.abandon();
         room.publishers.remove(member.camera.id);
         room.publishers.remove(member.screen.id);
+        room.simulcastFeeds.remove(member.camera.id);
+        room.simulcastFeeds.remove(member.screen.id);
         CompletableFuture<Void> ended = member.publishing.then(() -> member.ready.handle((ok, error) -> null)
                 .thenCompose(ignored -> endSession(member)));
         if (room.members.isEmpty() && sfuRooms.remove(roomId, room)) {

@@ -40,6 +40,8 @@ final class SfuMember {
         final boolean isScreen;
         volatile long handle;
         volatile boolean published;
+        /** Whether the latest offer sends simulcast layers. */
+        volatile boolean simulcast;
         volatile Message.SfuPublished lastAnswer;
 
         Feed(String id, boolean isScreen) {
@@ -67,11 +69,11 @@ final class SfuMember {
     /** What this member wants of each participant's video; absent means LOW. */
     private final Map<String, Quality> wanted = new HashMap<>();
     /**
-     * The layer Janus was last told to send for each video stream; null when a request failed, absent when
-     * never told. Only changes are sent: every layer request makes Janus ask the publisher for a key frame,
-     * even when nothing changed.
+     * What Janus was last told, or is taken to do unasked, for each video stream: null after a failed
+     * request, absent before the first. Only changes are sent, since every layer request makes Janus ask
+     * the publisher for a key frame, even when nothing changed.
      */
-    private final Map<Stream, Quality> applied = new HashMap<>();
+    private final Map<Stream, LayerChange> applied = new HashMap<>();
     /** The browser's answer to the offer in flight, if any, and that offer. */
     private CompletableFuture<String> pendingAnswer;
     private Message.SfuOffer pendingOffer;
@@ -116,10 +118,11 @@ final class SfuMember {
             if (!simulcast && q == Quality.HIGH) {
                 q = Quality.LOW;
             }
+            LayerChange change = new LayerChange(s, q, simulcast);
             boolean told = applied.containsKey(s);
-            Quality before = applied.put(s, q);
-            if (told ? before != q : simulcast || q != Quality.LOW) {
-                changed.add(new LayerChange(s, q, simulcast));
+            LayerChange before = applied.put(s, change);
+            if (told ? !change.equals(before) : simulcast || q != Quality.LOW) {
+                changed.add(change);
             }
         }
         return changed;

@@ -74,11 +74,7 @@ final class SfuPublishing {
     void publish(SfuRoom room, SfuMember member, String sdp, boolean screen) {
         SfuMember.Feed feed = member.feed(screen);
         log.debug("room {}: {} publishes {}", room.id, member.participantId, feed.id);
-        if (sdp.contains("\na=simulcast:")) {
-            room.simulcastFeeds.add(feed.id);
-        } else {
-            room.simulcastFeeds.remove(feed.id);
-        }
+        feed.simulcast = sdp.contains("\na=simulcast:");
         member.publishing.then(() -> member.ready.thenCompose(ignored -> screenHandle(room, member, feed))
                         .thenCompose(handle -> connection().message(member.session, handle,
                                 JanusRequests.publish(feed.published), JanusRequests.jsep("offer", sdp))))

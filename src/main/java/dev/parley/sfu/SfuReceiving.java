@@ -118,6 +118,11 @@ final class SfuReceiving {
                     log.debug("room {}: {}'s publishing connection: {}", room.id, feed.id, kind);
                     if (kind.equals("webrtcup")) {
                         room.publishers.add(feed.id);
+                        if (feed.simulcast) {
+                            room.simulcastFeeds.add(feed.id);
+                        } else {
+                            room.simulcastFeeds.remove(feed.id);
+                        }
                         // A feed published again (a second screen share) will end again: that is news, not a repeat.
                         room.seenEvents.removeIf(seen -> seen.startsWith(feed.id + "/"));
                         room.members.values().forEach(other -> subscribeAll(room, other));

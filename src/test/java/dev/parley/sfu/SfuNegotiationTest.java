@@ -186,6 +186,30 @@ class SfuNegotiationTest extends ScriptedSfuTest {
         people.forEach(p -> assertThat(p.all("error")).as(p.name + "'s errors").isEmpty());
     }
 
+    @Test
+    void aRefusedLayerRequestIsSentAgainWithTheNextChange() {
+        Person ada = enter("Ada");
+        Person bob = enter("Bob");
+        Person cy = enter("Cy");
+        janus.webrtcup(publish(ada, "camera"));
+        janus.webrtcup(publish(cy, "camera"));
+        receiveUntil(bob, ada.id, cy.id);
+        long bobs = janus.subscriber(bob.id).id;
+        String adaVideo = videoMid(bob, ada.id);
+        bob.send(Map.of("type", "sfu-quality", "participant", ada.id, "quality", "off"));
+        await("Ada's video turned off", () -> configuredMids(bobs).size() == 1);
+
+        // Janus refuses turning it on again: it is still off there, so the next change must say "on" again.
+        janus.interceptNext(r -> r.handle() == bobs && r.request().equals("configure"),
+                call -> call.reply(data("event").put("error_code", 499).put("error", "scripted refusal"), null));
+        bob.send(Map.of("type", "sfu-quality", "participant", ada.id, "quality", "low"));
+        await("the refused request", () -> configuredMids(bobs).size() == 2);
+        bob.send(Map.of("type", "sfu-quality", "participant", cy.id, "quality", "off"));
+        await("Cy's change, with Ada's again", () -> configuredMids(bobs).size() == 4);
+        JsonNode last = janus.messages(bobs, "configure").getLast().body().path("streams");
+        assertThat(last.findValuesAsText("mid")).containsExactlyInAnyOrder(adaVideo, videoMid(bob, cy.id));
+    }
+
     /** Bob receives Ada; then Cy publishes, and Janus answers Bob's subscribe to Cy with "updating". */
     private Updating bobSubscribesToCyWhileJanusIsUpdating() {
         Person ada = enter("Ada");
