@@ -115,12 +115,16 @@ public final class SfuBench {
           reports.forEach(([n, r]) => r.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') f[n + '/' + s.trackIdentifier] = [s.framesDecoded || 0, s.timestamp, s.keyFramesDecoded || 0, s.pliCount || 0, s.nackCount || 0, s.framesDropped || 0]; }));
           // What the page's own video encoders were asked for and did: PLIs and FIRs received, key frames
           // encoded, resolution changes for CPU or bandwidth.
-          const o = [0, 0, 0, 0];
+          const o = [0, 0, 0, 0, 0, 0, 0, 0];
           reports.forEach(([, r]) => r.forEach(s => {
             if (s.type === 'outbound-rtp' && s.kind === 'video') {
               o[0] += s.pliCount || 0; o[1] += s.firCount || 0; o[2] += s.keyFramesEncoded || 0;
               o[3] += s.qualityLimitationResolutionChanges || 0;
+              // Frames encoded, and seconds the encoder was held back by the CPU or by the bandwidth.
+              o[4] += s.framesEncoded || 0; o[5] += s.qualityLimitationDurations?.cpu || 0;
+              o[6] += s.qualityLimitationDurations?.bandwidth || 0;
             }
+            if (s.type === 'media-source' && s.kind === 'video') o[7] += s.frames || 0; // frames the camera gave
           }));
           return {t: performance.now(), f, o};
         };
@@ -304,21 +308,32 @@ public final class SfuBench {
             // received video); PLIs and FIRs received, key frames encoded, resolution changes (per sending page);
             // speaker highlight moves (per page).
             double[] received = new double[4];
-            double[] sent = new double[4];
+            double[] sent = new double[8];
             double moves = 0;
+            StringBuilder perPage = new StringBuilder();
             for (MeetingPage page : pages) {
                 Map<?, ?> measured = (Map<?, ?>) page.browser().driver().executeAsyncScript(FPS_COLLECT);
                 double window = ((Number) measured.get("seconds")).doubleValue();
                 moves += ((Number) measured.get("moves")).doubleValue() / window;
-                addPerSecond(sent, (List<?>) measured.get("sent"), 0, window);
+                double[] own = new double[8];
+                addPerSecond(own, (List<?>) measured.get("sent"), 0, window);
+                double lowest = Double.MAX_VALUE;
                 for (Object o : (List<?>) measured.get("videos")) {
                     List<?> v = (List<?>) o;
                     double frames = ((Number) v.get(0)).doubleValue();
                     fps.add(frames / (((Number) v.get(1)).doubleValue() / 1000));
+                    lowest = Math.min(lowest, fps.getLast());
                     byStats.add(frames / (((Number) v.get(2)).doubleValue() / 1000));
                     addPerSecond(received, v, 3, window);
                 }
+                for (int i = 0; i < sent.length; i++) {
+                    sent[i] += own[i];
+                }
+                // Whether a slow stream is its sender's doing (few frames encoded) or its receiver's.
+                perPage.append(String.format("%n    %s: camera %.1f fps, encoded %.1f fps (limited by CPU %.0f%%, by bandwidth %.0f%% of"
+                        + " the time); receives %.1f fps at the lowest", page.label(), own[7], own[4], own[5] * 100, own[6] * 100, lowest));
             }
+            System.err.println("  per page:" + perPage);
             byStats.sort(Double::compare);
             double videos = Math.max(1, fps.size());
             System.err.printf("  speaker highlight changes per page per second: %.2f%n", moves / n);
