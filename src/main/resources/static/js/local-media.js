@@ -80,43 +80,13 @@ export class LocalMedia {
    * microphone indicator goes out, nothing is sent, and the page no longer echo-cancels a muted capture.
    * Unmuting opens it again.
    */
-  async setAudio(on) {
-    if (on && this.audioTrack) {
-      return;
-    }
-    const turn = ++this.#turns.audio;
-    this.#asked.audio = on;
-    if (on) {
-      const track = await this.#openFor('audio', turn);
-      if (!track) return;
-      this.audioTrack = track;
-    } else {
-      this.audioTrack?.stop();
-      this.audioTrack = null;
-    }
-    this.#asked.audio = null;
-    this.#update({ audio: on });
-    await this.sink?.replaceTrack('audio', this.audioTrack);
+  setAudio(on) {
+    return this.#set('audio', on);
   }
 
   /** Turning the camera off stops the track, so the camera light goes out; on reopens it. */
-  async setVideo(on) {
-    if (on && this.cameraTrack?.readyState === 'live') {
-      return;
-    }
-    const turn = ++this.#turns.video;
-    this.#asked.video = on;
-    if (on) {
-      const track = await this.#openFor('video', turn);
-      if (!track) return;
-      this.cameraTrack = track;
-    } else {
-      this.cameraTrack?.stop();
-      this.cameraTrack = null;
-    }
-    this.#asked.video = null;
-    this.#update({ video: on });
-    await this.sink?.replaceTrack('video', this.cameraTrack);
+  setVideo(on) {
+    return this.#set('video', on);
   }
 
   /** The microphone's button and shortcut: the opposite of what was last asked for, even if still opening. */
@@ -170,15 +140,13 @@ export class LocalMedia {
   /** Switches to another microphone or camera mid-call, keeping its on/off state. @param {'audio'|'video'} kind */
   async useDevice(kind, deviceId) {
     this.devices[kind] = deviceId;
-    const old = kind === 'audio' ? this.audioTrack : this.cameraTrack;
+    const old = this.#track(kind);
     if (!old && this.#asked[kind]) {
-      // Still opening the previous device: open this one instead.
-      await (kind === 'audio' ? this.setAudio(true) : this.setVideo(true));
+      await this.#set(kind, true); // still opening the previous device: open this one instead
     } else if (old) {
       const track = await this.#openFor(kind, ++this.#turns[kind]);
       if (!track) return;
-      if (kind === 'audio') this.audioTrack = track;
-      else this.cameraTrack = track;
+      this.#setTrack(kind, track);
       await this.sink?.replaceTrack(kind, track);
       old.stop();
     }
@@ -192,6 +160,36 @@ export class LocalMedia {
 
   #outgoingVideo() {
     return this.screenTrack ?? (this.state.video ? this.cameraTrack : null);
+  }
+
+  /** @param {'audio'|'video'} kind @param {boolean} on */
+  async #set(kind, on) {
+    const current = this.#track(kind);
+    if (on && current?.readyState === 'live') {
+      return;
+    }
+    const turn = ++this.#turns[kind];
+    this.#asked[kind] = on;
+    const track = on ? await this.#openFor(kind, turn) : null;
+    if (on && !track) {
+      return; // a later change came first
+    }
+    current?.stop();
+    this.#setTrack(kind, track);
+    this.#asked[kind] = null;
+    this.#update({ [kind]: on });
+    await this.sink?.replaceTrack(kind, track);
+  }
+
+  /** @param {'audio'|'video'} kind */
+  #track(kind) {
+    return kind === 'audio' ? this.audioTrack : this.cameraTrack;
+  }
+
+  /** @param {'audio'|'video'} kind @param {MediaStreamTrack|null} track */
+  #setTrack(kind, track) {
+    if (kind === 'audio') this.audioTrack = track;
+    else this.cameraTrack = track;
   }
 
   /**

@@ -123,13 +123,9 @@ class SfuNegotiationTest extends ScriptedSfuTest {
 
     @Test
     void janusIsToldOnlyTheLayersThatChange() {
-        Person ada = enter("Ada");
-        Person bob = enter("Bob");
-        Person cy = enter("Cy");
-        janus.webrtcup(publish(ada, "camera", true));
-        janus.webrtcup(publish(cy, "camera", true));
-        receiveUntil(bob, ada.id, cy.id);
-        long bobs = janus.subscriber(bob.id).id;
+        Trio t = bobReceivesAdaAndCy(true, true);
+        Person ada = t.ada(), bob = t.bob(), cy = t.cy();
+        long bobs = t.bobs();
         String adaVideo = videoMid(bob, ada.id);
         String cyVideo = videoMid(bob, cy.id);
         await("Bob's grid layers are set", () -> configuredMids(bobs).containsAll(List.of(adaVideo, cyVideo)));
@@ -152,13 +148,9 @@ class SfuNegotiationTest extends ScriptedSfuTest {
 
     @Test
     void aVideoWithoutSimulcastIsOnlyTurnedOffAndOn() {
-        Person ada = enter("Ada");
-        Person bob = enter("Bob");
-        Person cy = enter("Cy");
-        janus.webrtcup(publish(ada, "camera"));
-        janus.webrtcup(publish(cy, "camera", true));
-        receiveUntil(bob, ada.id, cy.id);
-        long bobs = janus.subscriber(bob.id).id;
+        Trio t = bobReceivesAdaAndCy(false, true);
+        Person ada = t.ada(), bob = t.bob(), cy = t.cy();
+        long bobs = t.bobs();
         String adaVideo = videoMid(bob, ada.id);
         String cyVideo = videoMid(bob, cy.id);
         // Janus sends a one-layer video as it comes; Cy's layers need picking.
@@ -188,13 +180,9 @@ class SfuNegotiationTest extends ScriptedSfuTest {
 
     @Test
     void aRefusedLayerRequestIsSentAgainWithTheNextChange() {
-        Person ada = enter("Ada");
-        Person bob = enter("Bob");
-        Person cy = enter("Cy");
-        janus.webrtcup(publish(ada, "camera"));
-        janus.webrtcup(publish(cy, "camera"));
-        receiveUntil(bob, ada.id, cy.id);
-        long bobs = janus.subscriber(bob.id).id;
+        Trio t = bobReceivesAdaAndCy(false, false);
+        Person ada = t.ada(), bob = t.bob(), cy = t.cy();
+        long bobs = t.bobs();
         String adaVideo = videoMid(bob, ada.id);
         bob.send(Map.of("type", "sfu-quality", "participant", ada.id, "quality", "off"));
         await("Ada's video turned off", () -> configuredMids(bobs).size() == 1);
@@ -208,6 +196,19 @@ class SfuNegotiationTest extends ScriptedSfuTest {
         await("Cy's change, with Ada's again", () -> configuredMids(bobs).size() == 4);
         JsonNode last = janus.messages(bobs, "configure").getLast().body().path("streams");
         assertThat(last.findValuesAsText("mid")).containsExactlyInAnyOrder(adaVideo, videoMid(bob, cy.id));
+    }
+
+    private record Trio(Person ada, Person bob, Person cy, long bobs) {}
+
+    /** Ada and Cy publish their cameras (with simulcast layers or not), and Bob receives both. */
+    private Trio bobReceivesAdaAndCy(boolean adaLayers, boolean cyLayers) {
+        Person ada = enter("Ada");
+        Person bob = enter("Bob");
+        Person cy = enter("Cy");
+        janus.webrtcup(publish(ada, "camera", adaLayers));
+        janus.webrtcup(publish(cy, "camera", cyLayers));
+        receiveUntil(bob, ada.id, cy.id);
+        return new Trio(ada, bob, cy, janus.subscriber(bob.id).id);
     }
 
     /** Bob receives Ada; then Cy publishes, and Janus answers Bob's subscribe to Cy with "updating". */
