@@ -147,8 +147,11 @@ export class LocalMedia {
       const track = await this.#openFor(kind, ++this.#turns[kind]);
       if (!track) return;
       this.#setTrack(kind, track);
-      await this.sink?.replaceTrack(kind, track);
-      old.stop();
+      try {
+        await this.sink?.replaceTrack(kind, track);
+      } finally {
+        old.stop(); // even if a connection refused the new one: the old device is not shown anywhere now
+      }
     }
     this.onchange(this.state);
   }
@@ -208,6 +211,7 @@ export class LocalMedia {
       track.stop();
       return null;
     }
+    this.devices[kind] = track.getSettings().deviceId;
     return track;
   }
 
@@ -226,9 +230,7 @@ export class LocalMedia {
     } catch (error) {
       const gone = ['NotFoundError', 'OverconstrainedError'].includes(error?.name);
       if (!this.devices[kind] || !gone) throw error;
-      const track = await this.#capture(kind, undefined);
-      this.devices[kind] = track.getSettings().deviceId;
-      return track;
+      return this.#capture(kind, undefined);
     }
   }
 

@@ -135,7 +135,7 @@ function showMediaState(state) {
     const stream = media.previewStream();
     preview.srcObject = stream;
     $('preview-off').hidden = !!stream;
-    $('preview-off').textContent = media.cameraTrack || state.video ? 'Camera is off' : 'No camera';
+    $('preview-off').textContent = media.devices.video || state.video ? 'Camera is off' : 'No camera';
   }
   const self = signaling?.id;
   if (self && everyone.has(self)) {

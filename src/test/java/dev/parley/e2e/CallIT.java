@@ -120,6 +120,12 @@ class CallIT extends BrowserTest {
         Browser.pause(10_000);
         assertThat(socketsMade(bob)).as("sockets Bob's page made on the pre-join screen, after 10 s there").isEqualTo(1);
         assertThat(openSockets(bob)).as("Bob's pre-join socket still open after 10 s").isEqualTo(1);
+        // A camera turned off there is off, not missing.
+        bob.click("Turn off camera");
+        bob.awaitTrue("the pre-join screen to say \"Camera is off\"", () -> "Camera is off".equals(bob.browser().driver().executeScript(
+            "const note = document.getElementById('preview-off'); return note && !note.hidden ? note.textContent : null")));
+        bob.click("Turn on camera");
+        bob.awaitLocalPreview();
 
         bob.joinAs("Bob");
         alice.awaitRemoteTiles("Bob");
