@@ -37,6 +37,11 @@ export class LocalMedia {
     this.sink = null;
     /** Called after every change, with the new state. @type {(state: MediaState) => void} */
     this.onchange = () => {};
+    /**
+     * Called when the microphone or camera stops by itself (unplugged, or taken by the system); it is
+     * then shown off, and turning it on opens it again. @type {(kind: 'audio'|'video') => void}
+     */
+    this.onlost = () => {};
   }
 
   /** First acquisition, before joining; returns a notice for the user when something is missing. */
@@ -47,12 +52,9 @@ export class LocalMedia {
       const kind = /** @type {'audio'|'video'} */ (track.kind);
       if (this.#closed || this.#turns[kind] !== turns[kind]) {
         track.stop(); // turned on or off while this was asked for: that choice stands
-      } else if (kind === 'audio') {
-        this.audioTrack = track;
-        this.devices.audio = track.getSettings().deviceId;
       } else {
-        this.cameraTrack = track;
-        this.devices.video = track.getSettings().deviceId;
+        this.#setTrack(kind, track);
+        this.devices[kind] = track.getSettings().deviceId;
       }
     }
     this.state = { audio: !!this.audioTrack, video: !!this.cameraTrack, screen: false };
@@ -193,6 +195,13 @@ export class LocalMedia {
   #setTrack(kind, track) {
     if (kind === 'audio') this.audioTrack = track;
     else this.cameraTrack = track;
+    // Fired only when the device ends the track itself: stopping it here fires nothing.
+    track?.addEventListener('ended', () => {
+      if (this.#track(kind) === track && !this.#closed) {
+        this.#set(kind, false).catch((error) => console.warn('could not turn off a lost device', error));
+        this.onlost(kind);
+      }
+    });
   }
 
   /**

@@ -91,6 +91,9 @@ function setupPrejoin() {
     }
   });
   media.onchange = showMediaState;
+  media.onlost = (kind) => toast(kind === 'audio'
+    ? 'Your microphone stopped: it may have been unplugged. You are muted; unmute to use it or another one.'
+    : 'Your camera stopped: it may have been unplugged. Turn it on again to use it or another one.');
   bindToggles();
   button('prejoin-settings').addEventListener('click', () => settings.open());
 

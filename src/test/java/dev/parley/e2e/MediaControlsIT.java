@@ -142,6 +142,20 @@ class MediaControlsIT extends BrowserTest {
         assertThat(alice.browser().capturedTracks().stream()
             .filter(t -> t.source().equals("user") && t.kind().equals("video") && t.readyState().equals("live")))
             .as("live camera tracks on Alice's page after turning it back on").hasSize(1);
+
+        // A camera that stops by itself (unplugged) shows as off, with a word why; turning it on opens it again.
+        alice.recordToasts();
+        alice.browser().driver().executeScript("""
+            window.__captured.filter(c => c.source === 'user' && c.track.kind === 'video' && c.track.readyState === 'live')
+              .forEach(c => c.track.dispatchEvent(new Event('ended')));
+            """);
+        alice.awaitToggle("Turn on camera", true);
+        alice.awaitToast("saying the camera stopped", text -> text.startsWith("Your camera stopped"));
+        bob.awaitTrue("Alice's tile to show the no-video placeholder after her camera stopped",
+            () -> bob.tileClasses("Alice").contains("no-video"));
+        alice.click("Turn on camera");
+        alice.awaitToggle("Turn off camera", false);
+        bob.awaitTileMedia("Alice", "frames again after turning the lost camera on", WINDOW_MS, w -> w.framesDecoded() > 10);
     }
 
     @Test
