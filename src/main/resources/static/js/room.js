@@ -92,8 +92,8 @@ function setupPrejoin() {
   });
   media.onchange = showMediaState;
   media.onlost = (kind) => toast(kind === 'audio'
-    ? 'Your microphone stopped: it may have been unplugged. You are muted; unmute to use it or another one.'
-    : 'Your camera stopped: it may have been unplugged. Turn it on again to use it or another one.');
+    ? 'Your microphone stopped (unplugged?). Unmute to use it again.'
+    : 'Your camera stopped (unplugged?). Turn it on to use it again.');
   bindToggles();
   button('prejoin-settings').addEventListener('click', () => settings.open());
 
