@@ -66,7 +66,7 @@ const speaker = new ActiveSpeaker(
     callMode?.spoke(id);
     showLargeTiles();
   },
-  () => callMode?.sendingConnection() ?? null,
+  () => callMode?.microphoneSender() ?? null,
 );
 grid.onlayout = showLargeTiles;
 

@@ -207,11 +207,14 @@ export class CallMode {
     return [...this.mesh.peers].map(([id, peer]) => [id, peer.pc, null]);
   }
 
-  /** A connection that sends our microphone (through the SFU its own one, in a mesh any), or null. */
-  sendingConnection() {
-    if (this.isSfu) return this.sfu.sending;
-    const sendsAudio = (/** @type {RTCPeerConnection} */ pc) => pc.getSenders().some((s) => s.track?.kind === 'audio');
-    return [...this.mesh.peers.values()].map((peer) => peer.pc).find(sendsAudio) ?? null;
+  /** What sends our live microphone (through the SFU on its own connection, in a mesh on any), or null. */
+  microphoneSender() {
+    const connections = this.isSfu ? [this.sfu.sending] : [...this.mesh.peers.values()].map((peer) => peer.pc);
+    for (const pc of connections) {
+      const sender = pc?.getSenders().find((s) => s.track?.kind === 'audio' && s.track.readyState === 'live');
+      if (sender) return sender;
+    }
+    return null;
   }
 
   /** @param {string} id */

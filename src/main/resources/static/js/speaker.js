@@ -14,11 +14,11 @@ export class ActiveSpeaker {
    *   connection that carries its audio, and the audio track's id when one connection carries several
    * @param {() => string|null} selfId
    * @param {(id: string|null) => void} onchange
-   * @param {() => RTCPeerConnection|null} sending a connection that sends our microphone, to measure us by
+   * @param {() => RTCRtpSender|null} microphone what sends our microphone, to measure us by; null while muted
    */
-  constructor(connections, selfId, onchange, sending) {
+  constructor(connections, selfId, onchange, microphone) {
     this.connections = connections;
-    this.sending = sending;
+    this.microphone = microphone;
     this.selfId = selfId;
     this.onchange = onchange;
     /** @type {Map<string, EnergySample>} */ this.previous = new Map();
@@ -53,9 +53,8 @@ export class ActiveSpeaker {
         const receiver = pc.getReceivers().find((r) => r.track?.kind === 'audio' && (!trackId || r.track.id === trackId));
         levels.set(id, this.#remoteLevel(id, receiver));
       }
-      // Our own level comes from what we send (its media-source): the microphone's sender's stats only,
-      // and none while muted, when nothing is sent.
-      const microphone = this.sending()?.getSenders().find((s) => s.track?.kind === 'audio' && s.track.readyState === 'live');
+      // Our own level comes from what we send (its media-source): that sender's stats only, none while muted.
+      const microphone = this.microphone();
       const self = this.selfId();
       if (microphone && self) {
         (await microphone.getStats()).forEach((report) => {

@@ -167,10 +167,8 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
             return;
         }
         member.abandon();
-        room.publishers.remove(member.camera.id);
-        room.publishers.remove(member.screen.id);
-        room.simulcastFeeds.remove(member.camera.id);
-        room.simulcastFeeds.remove(member.screen.id);
+        room.unpublished(member.camera.id);
+        room.unpublished(member.screen.id);
         CompletableFuture<Void> ended = member.publishing.then(() -> member.ready.handle((ok, error) -> null)
                 .thenCompose(ignored -> endSession(member)));
         if (room.members.isEmpty() && sfuRooms.remove(roomId, room)) {

@@ -117,12 +117,7 @@ final class SfuReceiving {
                 if (feed != null && handle != 0) {
                     log.debug("room {}: {}'s publishing connection: {}", room.id, feed.id, kind);
                     if (kind.equals("webrtcup")) {
-                        room.publishers.add(feed.id);
-                        if (feed.simulcast) {
-                            room.simulcastFeeds.add(feed.id);
-                        } else {
-                            room.simulcastFeeds.remove(feed.id);
-                        }
+                        room.published(feed);
                         // A feed published again (a second screen share) will end again: that is news, not a repeat.
                         room.seenEvents.removeIf(seen -> seen.startsWith(feed.id + "/"));
                         room.members.values().forEach(other -> subscribeAll(room, other));
@@ -174,8 +169,7 @@ final class SfuReceiving {
 
     /** A feed stopped publishing: nobody subscribes to it any more, and a pending request for it is void. */
     private static void ended(SfuRoom room, String feed) {
-        room.publishers.remove(feed);
-        room.simulcastFeeds.remove(feed);
+        room.unpublished(feed);
         room.members.values().forEach(m -> m.notRequested(Set.of(feed)));
     }
 

@@ -27,4 +27,20 @@ final class SfuRoom {
         this.pin = pin;
         this.secret = secret;
     }
+
+    /** A feed's connection is up: others may subscribe to it. */
+    void published(SfuMember.Feed feed) {
+        publishers.add(feed.id);
+        if (feed.simulcast) {
+            simulcastFeeds.add(feed.id);
+        } else {
+            simulcastFeeds.remove(feed.id);
+        }
+    }
+
+    /** A feed stopped publishing, or its member left. */
+    void unpublished(String feed) {
+        publishers.remove(feed);
+        simulcastFeeds.remove(feed);
+    }
 }
