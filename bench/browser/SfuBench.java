@@ -115,18 +115,26 @@ public final class SfuBench {
           reports.forEach(([n, r]) => r.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') f[n + '/' + s.trackIdentifier] = [s.framesDecoded || 0, s.timestamp, s.keyFramesDecoded || 0, s.pliCount || 0, s.nackCount || 0, s.framesDropped || 0]; }));
           // What the page's own video encoders were asked for and did: PLIs and FIRs received, key frames
           // encoded, resolution changes for CPU or bandwidth.
-          const o = [0, 0, 0, 0, 0, 0, 0, 0];
+          const o = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+          // The camera's sending connection at this moment: what its encoder aims at, and what the
+          // congestion controller thinks the path can take (both bits/s).
+          let target = 0, estimate = 0;
           reports.forEach(([, r]) => r.forEach(s => {
+            if (s.type === 'outbound-rtp' && s.kind === 'video') {
+              target += s.targetBitrate || 0;
+              r.forEach(c => { if (c.type === 'candidate-pair' && c.nominated && c.availableOutgoingBitrate) estimate = Math.max(estimate, c.availableOutgoingBitrate); });
+            }
             if (s.type === 'outbound-rtp' && s.kind === 'video') {
               o[0] += s.pliCount || 0; o[1] += s.firCount || 0; o[2] += s.keyFramesEncoded || 0;
               o[3] += s.qualityLimitationResolutionChanges || 0;
               // Frames encoded, and seconds the encoder was held back by the CPU or by the bandwidth.
               o[4] += s.framesEncoded || 0; o[5] += s.qualityLimitationDurations?.cpu || 0;
               o[6] += s.qualityLimitationDurations?.bandwidth || 0;
+              o[8] += s.bytesSent || 0;
             }
             if (s.type === 'media-source' && s.kind === 'video') o[7] += s.frames || 0; // frames the camera gave
           }));
-          return {t: performance.now(), f, o};
+          return {t: performance.now(), f, o, target, estimate};
         };
         // Speaker highlight moves during the window (each may change which simulcast layer a page asks for).
         let moves = 0;
@@ -146,7 +154,7 @@ public final class SfuBench {
             return [now[0] - was[0], b.t - a.t, was[1] === null ? b.t - a.t : now[1] - was[1],
                     now[2] - was[2], now[3] - was[3], now[4] - was[4], now[5] - was[5]];
           });
-          return {videos, moves, sent: b.o.map((v, i) => v - a.o[i]), seconds: (b.t - a.t) / 1000};
+          return {videos, moves, sent: b.o.map((v, i) => v - a.o[i]), target: b.target, estimate: b.estimate, seconds: (b.t - a.t) / 1000};
         })();
         """;
     private static final String FPS_COLLECT = """
@@ -308,14 +316,14 @@ public final class SfuBench {
             // received video); PLIs and FIRs received, key frames encoded, resolution changes (per sending page);
             // speaker highlight moves (per page).
             double[] received = new double[4];
-            double[] sent = new double[8];
+            double[] sent = new double[9];
             double moves = 0;
             StringBuilder perPage = new StringBuilder();
             for (MeetingPage page : pages) {
                 Map<?, ?> measured = (Map<?, ?>) page.browser().driver().executeAsyncScript(FPS_COLLECT);
                 double window = ((Number) measured.get("seconds")).doubleValue();
                 moves += ((Number) measured.get("moves")).doubleValue() / window;
-                double[] own = new double[8];
+                double[] own = new double[9];
                 addPerSecond(own, (List<?>) measured.get("sent"), 0, window);
                 double lowest = Double.MAX_VALUE;
                 for (Object o : (List<?>) measured.get("videos")) {
@@ -331,7 +339,9 @@ public final class SfuBench {
                 }
                 // Whether a slow stream is its sender's doing (few frames encoded) or its receiver's.
                 perPage.append(String.format("%n    %s: camera %.1f fps, encoded %.1f fps (limited by CPU %.0f%%, by bandwidth %.0f%% of"
-                        + " the time); receives %.1f fps at the lowest", page.label(), own[7], own[4], own[5] * 100, own[6] * 100, lowest));
+                        + " the time) at %.0f kbit/s (encoder's target %.0f, path estimate %.0f); receives %.1f fps at the lowest",
+                        page.label(), own[7], own[4], own[5] * 100, own[6] * 100, own[8] * 8 / 1000,
+                        ((Number) measured.get("target")).doubleValue() / 1000, ((Number) measured.get("estimate")).doubleValue() / 1000, lowest));
             }
             System.err.println("  per page:" + perPage);
             byStats.sort(Double::compare);
