@@ -305,6 +305,31 @@ export class SignalingClient {
     }
   }
 
+  /**
+   * What each message from the server does, by type. Types not listed come from newer servers:
+   * ignoring them keeps old pages working.
+   * @type {Map<string, (client: SignalingClient, message: any) => void>}
+   */
+  static #incoming = new Map([
+    [MessageType.JOINED, (c, m) => c.#joined(m)],
+    [MessageType.PARTICIPANT_JOINED, (c, m) => c.onparticipantjoined(m.participant)],
+    [MessageType.PARTICIPANT_LEFT, (c, m) => c.onparticipantleft(m.id, m.reason)],
+    [MessageType.SIGNAL, (c, m) => c.onsignal(m.from, m.data)],
+    [MessageType.PONG, () => {}],
+    [MessageType.ERROR, (c, m) => c.#refused(m)],
+    [MessageType.MEDIA_STATE, (c, m) => c.onmediastate(m.from, { audio: m.audio, video: m.video, screen: m.screen })],
+    [MessageType.CHAT, (c, m) => c.onchat(m)],
+    [MessageType.CHAT_HISTORY, (c, m) => c.onchathistory(m.messages ?? [])],
+    [MessageType.HAND, (c, m) => c.onhand(m.from, m.raised)],
+    [MessageType.REACTION, (c, m) => c.onreaction(m.from, m.emoji)],
+    [MessageType.MODERATED, (c, m) => c.onmoderated(m.action, m.by)],
+    [MessageType.ROOM_STATE, (c, m) => c.onroomstate(m.locked)],
+    [MessageType.MEETING_ENDED, (c, m) => c.onmeetingended(m.by)],
+    [MessageType.MEDIA_MODE, (c, m) => c.onmediamode(m.mode, m.reason)],
+    [MessageType.SFU_PUBLISHED, (c, m) => c.onsfupublished(m.sdp, m.source)],
+    [MessageType.SFU_OFFER, (c, m) => c.onsfuoffer({ sdp: m.sdp, streams: m.streams ?? [], fresh: !!m.fresh })],
+  ]);
+
   /** @param {string} text */
   #receive(text) {
     this.lastHeard = Date.now();
@@ -314,75 +339,31 @@ export class SignalingClient {
     } catch {
       return;
     }
-    switch (message.type) {
-      case MessageType.JOINED:
-        this.id = message.id;
-        this.resumeToken = message.resumeToken;
-        this.attempts = 0;
-        this.ready = true;
-        this.#startHeartbeat(message.heartbeatMs);
-        this.onjoined(message);
-        for (const queued of this.queued.splice(0)) {
-          this.#write(queued);
-        }
-        break;
-      case MessageType.PARTICIPANT_JOINED:
-        this.onparticipantjoined(message.participant);
-        break;
-      case MessageType.PARTICIPANT_LEFT:
-        this.onparticipantleft(message.id, message.reason);
-        break;
-      case MessageType.SIGNAL:
-        this.onsignal(message.from, message.data);
-        break;
-      case MessageType.ERROR:
-        if (message.code === 'resume-failed') {
-          // The server cannot take us back (for example the token expired): join as someone new.
-          this.resumeToken = null;
-          this.#sendJoin();
-          break;
-        }
-        this.onerror({ code: message.code, message: message.message });
-        break;
-      case MessageType.MEDIA_STATE:
-        this.onmediastate(message.from, { audio: message.audio, video: message.video, screen: message.screen });
-        break;
-      case MessageType.CHAT:
-        this.onchat(message);
-        break;
-      case MessageType.CHAT_HISTORY:
-        this.onchathistory(message.messages ?? []);
-        break;
-      case MessageType.HAND:
-        this.onhand(message.from, message.raised);
-        break;
-      case MessageType.REACTION:
-        this.onreaction(message.from, message.emoji);
-        break;
-      case MessageType.MODERATED:
-        this.onmoderated(message.action, message.by);
-        break;
-      case MessageType.ROOM_STATE:
-        this.onroomstate(message.locked);
-        break;
-      case MessageType.MEETING_ENDED:
-        this.onmeetingended(message.by);
-        break;
-      case MessageType.MEDIA_MODE:
-        this.onmediamode(message.mode, message.reason);
-        break;
-      case MessageType.SFU_PUBLISHED:
-        this.onsfupublished(message.sdp, message.source);
-        break;
-      case MessageType.SFU_OFFER:
-        this.onsfuoffer({ sdp: message.sdp, streams: message.streams ?? [], fresh: !!message.fresh });
-        break;
-      case MessageType.PONG:
-        break;
-      default:
-        // Unknown types come from newer servers; ignoring them keeps old pages working.
-        break;
+    SignalingClient.#incoming.get(message?.type)?.(this, message);
+  }
+
+  /** @param {any} message */
+  #joined(message) {
+    this.id = message.id;
+    this.resumeToken = message.resumeToken;
+    this.attempts = 0;
+    this.ready = true;
+    this.#startHeartbeat(message.heartbeatMs);
+    this.onjoined(message);
+    for (const queued of this.queued.splice(0)) {
+      this.#write(queued);
     }
+  }
+
+  /** @param {any} message */
+  #refused(message) {
+    if (message.code === 'resume-failed') {
+      // The server cannot take us back (for example the token expired): join as someone new.
+      this.resumeToken = null;
+      this.#sendJoin();
+      return;
+    }
+    this.onerror({ code: message.code, message: message.message });
   }
 
   /** @param {number} intervalMs */

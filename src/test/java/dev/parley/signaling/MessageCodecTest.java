@@ -69,6 +69,33 @@ class MessageCodecTest {
     }
 
     @Test
+    void protocolJsActsOnExactlyTheMessagesTheServerSends() throws Exception {
+        Set<String> fromServer = new LinkedHashSet<>();
+        Matcher h = Pattern.compile("(?m)^### ([a-z-]+) \\((server → client|both directions)\\)")
+                .matcher(Files.readString(Path.of("PROTOCOL.md")));
+        while (h.find()) {
+            fromServer.add(h.group(1));
+        }
+        String js = Files.readString(Path.of("src/main/resources/static/js/protocol.js"));
+        Matcher block = Pattern.compile("MessageType = Object\\.freeze\\(\\{(.*?)\\}\\)", Pattern.DOTALL).matcher(js);
+        assertThat(block.find()).as("protocol.js declares MessageType").isTrue();
+        java.util.Map<String, String> wireByName = new java.util.HashMap<>();
+        Matcher entry = Pattern.compile("([A-Z_]+):\\s*'([a-z-]+)'").matcher(block.group(1));
+        while (entry.find()) {
+            wireByName.put(entry.group(1), entry.group(2));
+        }
+        Matcher table = Pattern.compile("#incoming = new Map\\(\\[(.*?)\\n  \\]\\);", Pattern.DOTALL).matcher(js);
+        assertThat(table.find()).as("protocol.js has a table of what each incoming message does").isTrue();
+        Set<String> handled = new LinkedHashSet<>();
+        Matcher key = Pattern.compile("\\[MessageType\\.([A-Z_]+),").matcher(table.group(1));
+        while (key.find()) {
+            handled.add(wireByName.get(key.group(1)));
+        }
+        assertThat(fromServer).hasSizeGreaterThan(10);
+        assertThat(handled).containsExactlyInAnyOrderElementsOf(fromServer);
+    }
+
+    @Test
     void everyDocumentedErrorCodeExistsAndEveryCodeIsDocumented() throws Exception {
         String doc = Files.readString(Path.of("PROTOCOL.md"));
         String table = doc.substring(doc.indexOf("## Error codes"), doc.indexOf("## WebSocket close codes"));
