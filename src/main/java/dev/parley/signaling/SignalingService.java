@@ -36,6 +36,8 @@ public final class SignalingService {
     private final Presence presence;
     private final MessageRouter router;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Set once the server stops: the sockets it then closes are no departures. */
+    private volatile boolean stopping;
 
     /** In-memory room settings and no metrics: for tests and tools. */
     public SignalingService(SignalingConfig config, RoomRegistry rooms, InstantSource clock, ResumeTokens tokens) {
@@ -113,15 +115,20 @@ public final class SignalingService {
      */
     public void closed(Session session, int statusCode) {
         session.markClosed();
-        if (statusCode == ABNORMAL_CLOSURE && session.membership().isPresent()) {
+        if (stopping || statusCode == ABNORMAL_CLOSURE && session.membership().isPresent()) {
             return;
         }
         sessions.remove(session.connectionId());
         presence.depart(session, "closed");
     }
 
-    /** Tells every client the server is going away (1012: service restart), so pages reconnect. */
+    /**
+     * Tells every client the server is going away (1012: service restart), so pages reconnect and resume.
+     * Nobody is announced as leaving: the others are going too, and a "left" would drop tiles and
+     * connections whose media keeps flowing while the server restarts.
+     */
     public void shutdown() {
+        stopping = true;
         for (Session session : sessions.values()) {
             session.transport().close(SERVICE_RESTART, "server restarting");
         }

@@ -7,7 +7,9 @@ import dev.parley.Parley;
 import dev.parley.support.TestServer;
 import dev.parley.support.WsClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -169,5 +171,23 @@ class ResumeProtocolTest {
         });
         assertThat(client[0].awaitClose()).isEqualTo(1012);
         client[0].close();
+    }
+
+    @Test
+    void aServerShuttingDownTellsNobodyThatTheOthersLeft() {
+        List<WsClient> clients = new ArrayList<>();
+        TestServer.with(parley -> {
+            for (String name : List.of("Ada", "Grace", "Linus")) {
+                WsClient client = connect(parley);
+                clients.add(client);
+                join(client, name, null);
+            }
+        });
+        for (WsClient client : clients) {
+            assertThat(client.awaitClose()).isEqualTo(1012);
+            // Everyone comes back to the restarted server: a "left" would drop their tiles and connections meanwhile.
+            assertThat(client.drain()).extracting(m -> m.path("type").asText()).doesNotContain("participant-left");
+            client.close();
+        }
     }
 }

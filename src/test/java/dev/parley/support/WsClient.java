@@ -70,6 +70,19 @@ public final class WsClient implements AutoCloseable {
         return message;
     }
 
+    /** Every message received and not yet read, without waiting. */
+    public java.util.List<JsonNode> drain() {
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        received.drainTo(texts);
+        return texts.stream().map(text -> {
+            try {
+                return JSON.readTree(text);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
+    }
+
     /** Asserts that nothing arrives for a short while. */
     public void expectSilence(Duration window) {
         try {
