@@ -87,6 +87,11 @@ public final class Room {
         return Optional.ofNullable(participants.get(participantId));
     }
 
+    /** Runs {@code step} with nobody joining or leaving meanwhile, and returns what it returns. */
+    public synchronized <T> T whileLocked(java.util.function.Supplier<T> step) {
+        return step.get();
+    }
+
     public synchronized List<Participant> participants() {
         return List.copyOf(participants.values());
     }

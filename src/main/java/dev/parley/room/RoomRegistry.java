@@ -57,6 +57,11 @@ public final class RoomRegistry {
         return Optional.ofNullable(rooms.get(roomId));
     }
 
+    /** The rooms with someone in them, at this moment. */
+    public List<Room> all() {
+        return List.copyOf(rooms.values());
+    }
+
     public int roomCount() {
         return rooms.size();
     }

@@ -6,9 +6,7 @@ import dev.parley.janus.JanusConnection;
 import dev.parley.room.Participant;
 import dev.parley.room.Room;
 import dev.parley.room.RoomRegistry;
-import dev.parley.room.RoomSettings;
 import dev.parley.room.RoomSettingsStore;
-import dev.parley.security.PasswordHasher;
 import dev.parley.security.ServerSecret;
 import dev.parley.signaling.ErrorCode;
 import dev.parley.signaling.Message;
@@ -43,18 +41,14 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
 
     private final SfuConfig config;
     private final RoomRegistry rooms;
-    private final RoomSettingsStore settings;
+    private final SfuPolicy policy;
     private final MessageCodec codec = new MessageCodec();
     private final ScheduledExecutorService scheduler;
     private final JanusLink link;
     private final Map<String, SfuRoom> sfuRooms = new ConcurrentHashMap<>();
-    /** Janus rooms on their way out, by id: a room opened again meanwhile is created after. */
-    private final Map<String, CompletableFuture<Void>> destroying = new ConcurrentHashMap<>();
-    /** Calls whose Janus room was refused: they stay peer to peer until they empty, rather than retry at every join. */
-    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private final JanusRooms janusRooms;
     private final SfuReceiving receiving;
     private final SfuPublishing publishing;
-    private final int maxPublishers;
     /** Derives each Janus room's secret, the same after a restart. */
     private final byte[] serverKey;
     private volatile JanusAdmin janus;
@@ -65,10 +59,10 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
             int maxParticipants, ScheduledExecutorService scheduler) {
         this.config = config;
         this.rooms = rooms;
-        this.settings = settings;
+        this.policy = new SfuPolicy(config, settings);
         this.scheduler = scheduler;
-        this.maxPublishers = maxParticipants;
         this.serverKey = ServerSecret.load(dataDir);
+        this.janusRooms = new JanusRooms(() -> janus, maxParticipants, serverKey);
         this.receiving = new SfuReceiving(this::send, () -> janus);
         this.publishing = new SfuPublishing(this::send, () -> janus, receiving);
         this.link = new JanusLink(config, dataDir.resolve("janus"), scheduler, new JanusLink.Events() {
@@ -113,25 +107,15 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     @Override
     public String admitted(Room room, Participant participant, String password) {
         SfuRoom sfu = sfuRooms.get(room.id());
-        if (janus == null && (sfu == null || suspended.get() == null) || refused.contains(room.id())) {
+        if (janus == null && (sfu == null || suspended.get() == null) || janusRooms.refused(room.id())) {
             return Message.MESH;
         }
         SfuRoom opened = null;
         if (sfu == null) {
-            boolean large = settings.find(room.id()).map(RoomSettings::large).orElse(false);
-            boolean sfuNow = config.policy() == SfuConfig.Policy.SFU || large || room.size() > config.meshLimit();
-            if (!sfuNow) {
+            if (!policy.belongsOnSfu(room)) {
                 return Message.MESH;
             }
-            sfu = opened = open(room.id(), password);
-            for (Participant other : room.participants()) {
-                if (!other.id().equals(participant.id())) {
-                    addMember(sfu, other.id());
-                    tellLater(room, other.id(), new MediaMode(Message.SFU,
-                            "This call moved to the media server so that " + room.size() + " people can join"));
-                }
-            }
-            log.info("room {} moves to the SFU with {} participants", room.id(), room.size());
+            sfu = opened = moveToSfu(room, participant.id(), password);
         }
         if (!sfu.members.containsKey(participant.id())) {
             addMember(sfu, participant.id());
@@ -159,7 +143,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     @Override
     public void departed(String roomId, String participantId) {
         if (rooms.find(roomId).map(r -> r.size() == 0).orElse(true)) {
-            refused.remove(roomId);
+            janusRooms.emptied(roomId);
         }
         SfuRoom room = sfuRooms.get(roomId);
         SfuMember member = room == null ? null : room.members.remove(participantId);
@@ -172,9 +156,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         CompletableFuture<Void> ended = member.publishing.then(() -> member.ready.handle((ok, error) -> null)
                 .thenCompose(ignored -> endSession(member)));
         if (room.members.isEmpty() && sfuRooms.remove(roomId, room)) {
-            CompletableFuture<Void> destroyed = ended.handle((ok, error) -> null).thenCompose(ignored -> destroy(room));
-            destroying.put(roomId, destroyed);
-            destroyed.whenComplete((ok, error) -> destroying.remove(roomId, destroyed));
+            janusRooms.destroyAfter(room, ended);
         }
     }
 
@@ -222,27 +204,50 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         return member;
     }
 
-    private SfuRoom open(String roomId, String password) {
-        SfuRoom room = new SfuRoom(roomId, password != null ? password : PasswordHasher.randomSecret(),
-                JanusAdmin.roomSecret(serverKey, roomId));
-        sfuRooms.put(roomId, room);
-        return room;
+    /**
+     * Opens a room on the SFU with everyone present but the newcomer (null: nobody is joining), each told
+     * why. Under the room's lock; the Janus room is made by the caller, after.
+     */
+    private SfuRoom moveToSfu(Room room, String newcomer, String password) {
+        SfuRoom sfu = janusRooms.open(room.id(), password);
+        sfuRooms.put(room.id(), sfu);
+        String reason = policy.moveReason(room);
+        for (Participant other : room.participants()) {
+            if (!other.id().equals(newcomer)) {
+                addMember(sfu, other.id());
+                tellLater(room, other.id(), new MediaMode(Message.SFU, reason));
+            }
+        }
+        log.info("room {} moves to the SFU with {} participants", room.id(), room.size());
+        return sfu;
+    }
+
+    /**
+     * Janus is there (again): calls that belong on the SFU but went on peer to peer meanwhile move now.
+     * They are the calls resumed after a restart of this server before Janus was up, and those that fell
+     * back to a mesh when Janus was lost; without this they would stay a mesh, however large.
+     */
+    private void moveWaitingRooms() {
+        for (Room room : rooms.all()) {
+            SfuRoom moved = room.whileLocked(() -> sfuRooms.containsKey(room.id()) || janusRooms.refused(room.id())
+                    || room.size() == 0 || !policy.belongsOnSfu(room) ? null : moveToSfu(room, null, null));
+            if (moved != null) {
+                create(moved);
+            }
+        }
     }
 
     /** Makes the room's Janus room; members join it once it exists ({@link SfuRoom#created}). */
     private void create(SfuRoom room) {
         String roomId = room.id;
-        JanusAdmin admin = janus();
-        // The same room emptied a moment ago is still being destroyed (its secret is the old one): wait for that.
-        destroying.getOrDefault(roomId, CompletableFuture.completedFuture(null))
-                .thenCompose(ignored -> admin.create(room, maxPublishers)).whenComplete((ok, error) -> {
+        janusRooms.create(janus(), room).whenComplete((ok, error) -> {
             if (error != null) {
                 log.warn("room {}: Janus did not create the room, so the call stays peer to peer: {}", roomId,
                         error.getMessage());
                 // On the scheduler, after the "media-mode" messages of the join that opened the room
                 // (tellLater), so everyone's last word is this one.
                 scheduler.execute(() -> {
-                    refused.add(roomId);
+                    janusRooms.refuse(roomId);
                     backToMesh(room, "The media server could not take this call; it continues peer to peer");
                     room.created.completeExceptionally(error);
                 });
@@ -269,24 +274,13 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         return j.connection().destroySession(member.session).handle((ok, error) -> null);
     }
 
-    private CompletableFuture<Void> destroy(SfuRoom room) {
-        JanusAdmin j = janus;
-        if (j == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        log.info("room {} is empty: its Janus room is destroyed", room.id);
-        return j.destroy(room).handle((ok, error) -> {
-            if (error != null) {
-                log.warn("room {}: Janus did not destroy the room: {}", room.id, error.getMessage());
-            }
-            return null;
-        });
-    }
-
     private void connected(JanusConnection connection, String adminKey) {
         JanusAdmin lost = suspended.getAndSet(null);
         if (lost == null) {
-            JanusAdmin.open(connection, adminKey, serverKey).thenAccept(admin -> admin.ifPresent(a -> janus = a));
+            JanusAdmin.open(connection, adminKey, serverKey).thenAccept(admin -> admin.ifPresent(a -> {
+                janus = a;
+                moveWaitingRooms();
+            }));
             return;
         }
         lost.reclaim(connection, sfuRooms.values()).whenComplete((admin, error) -> {

@@ -191,8 +191,13 @@ class SfuProtocolTest {
         JsonNode mesh = nextOf(ada, "media-mode");
         assertThat(mesh.path("mode").asText()).isEqualTo("mesh");
         assertThat(mesh.path("reason").asText()).contains("media server");
-        // Parley starts Janus again and reconnects; new rooms use it.
+        // Parley starts Janus again and reconnects: the call goes back to it (one that belongs there would
+        // otherwise stay a mesh, however large), and new rooms use it.
         await("the SFU is available again", () -> parley.sfu().orElseThrow().available());
+        JsonNode back = nextOf(ada, "media-mode");
+        assertThat(back.path("mode").asText()).isEqualTo("sfu");
+        assertThat(back.path("reason").asText()).isEqualTo("This call now goes through the media server");
+        await("the call's Janus room is made again", () -> janusRoomExists(parley, room));
         String later = newRoom(parley, Map.of());
         WsClient bob = join(parley, later, "Bob", null);
         assertThat(bob.next("joined").path("mode").asText()).isEqualTo("sfu");

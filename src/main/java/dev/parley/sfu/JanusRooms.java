@@ -1,0 +1,79 @@
+package dev.parley.sfu;
+
+import dev.parley.security.PasswordHasher;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Janus rooms behind the calls on the SFU: each with the call's id, a pin and a secret derived from
+ * the server's key (the same after a restart), made when a call moves there and destroyed when it
+ * empties. A call whose room Janus refused stays peer to peer until it empties, rather than retry at
+ * every join.
+ */
+final class JanusRooms {
+    private static final Logger log = LoggerFactory.getLogger(JanusRooms.class);
+
+    private final Supplier<JanusAdmin> janus;
+    private final int maxPublishers;
+    private final byte[] serverKey;
+    /** Janus rooms on their way out, by id: a room opened again meanwhile is created after. */
+    private final Map<String, CompletableFuture<Void>> destroying = new ConcurrentHashMap<>();
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+
+    JanusRooms(Supplier<JanusAdmin> janus, int maxPublishers, byte[] serverKey) {
+        this.janus = janus;
+        this.maxPublishers = maxPublishers;
+        this.serverKey = serverKey;
+    }
+
+    /** A call's SFU room, its pin the room password (or a random one). Nothing is asked of Janus yet. */
+    SfuRoom open(String roomId, String password) {
+        return new SfuRoom(roomId, password != null ? password : PasswordHasher.randomSecret(),
+                JanusAdmin.roomSecret(serverKey, roomId));
+    }
+
+    /** Makes the Janus room, after the same room's destruction if one is under way (its secret is the old one). */
+    CompletableFuture<Void> create(JanusAdmin admin, SfuRoom room) {
+        return destroying.getOrDefault(room.id, CompletableFuture.completedFuture(null))
+                .thenCompose(ignored -> admin.create(room, maxPublishers));
+    }
+
+    void refuse(String roomId) {
+        refused.add(roomId);
+    }
+
+    boolean refused(String roomId) {
+        return refused.contains(roomId);
+    }
+
+    /** The call emptied: its next start may try the SFU again. */
+    void emptied(String roomId) {
+        refused.remove(roomId);
+    }
+
+    /** Destroys an emptied call's Janus room once {@code ended} (its members' sessions) is done. */
+    void destroyAfter(SfuRoom room, CompletableFuture<?> ended) {
+        CompletableFuture<Void> destroyed = ended.handle((ok, error) -> null).thenCompose(ignored -> destroy(room));
+        destroying.put(room.id, destroyed);
+        destroyed.whenComplete((ok, error) -> destroying.remove(room.id, destroyed));
+    }
+
+    private CompletableFuture<Void> destroy(SfuRoom room) {
+        JanusAdmin j = janus.get();
+        if (j == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        log.info("room {} is empty: its Janus room is destroyed", room.id);
+        return j.destroy(room).handle((ok, error) -> {
+            if (error != null) {
+                log.warn("room {}: Janus did not destroy the room: {}", room.id, error.getMessage());
+            }
+            return null;
+        });
+    }
+}
