@@ -38,7 +38,12 @@ export function setupModeration(client, ui) {
         client.moderate('mute', id);
         toast(`Asked ${ui.nameOf(id)} to mute`);
       },
-      remove: (id) => client.moderate('remove', id),
+      remove: (id) => {
+        client.moderate('remove', id);
+        // Without accounts nothing tells a removed person from a newcomer: only a lock keeps them out.
+        const locked = lock.getAttribute('aria-pressed') === 'true';
+        toast(locked ? `Removed ${ui.nameOf(id)}` : `Removed ${ui.nameOf(id)}. Lock the meeting to keep them from joining again.`);
+      },
     };
     showLock(ui.locked);
     lock.addEventListener('click', () => client.moderate(lock.getAttribute('aria-pressed') === 'true' ? 'unlock' : 'lock'));
@@ -54,7 +59,7 @@ export function setupModeration(client, ui) {
       ui.muteSelf();
       toast(`${by} muted you. You can unmute yourself when you're ready.`);
     } else if (action === 'remove') {
-      ui.end('You were removed from the meeting', `${by} removed you. You can't rejoin this meeting.`);
+      ui.end('You were removed from the meeting', `${by} removed you.`);
     }
   };
   client.onmeetingended = (by) => ui.end('The meeting has ended', `${by} ended the meeting for everyone.`);

@@ -96,6 +96,13 @@ function setupPrejoin() {
     : 'Your camera stopped (unplugged?). Turn it on to use it again.');
   bindToggles();
   button('prejoin-settings').addEventListener('click', () => settings.open());
+  // A protected meeting asks for its password up front rather than after a refused join.
+  fetch(`/api/rooms/${encodeURIComponent(roomId)}`)
+    .then((response) => (response.ok ? response.json() : null))
+    .then((info) => {
+      if (info?.password) $('password-row').hidden = false;
+    })
+    .catch(() => {});
 
   $('prejoin-form').addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -13,6 +13,7 @@ import dev.parley.security.PasswordHasher;
 import dev.parley.signaling.TokenBucket;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpException;
@@ -40,6 +41,7 @@ public final class WebRoutes {
     public void register(JavalinConfig config) {
         config.routes.get("/healthz", ctx -> ctx.result("ok"));
         config.routes.post("/api/rooms", this::createRoom);
+        config.routes.get("/api/rooms/{room}", this::roomInfo);
         config.routes.get("/r/{room}", this::roomPage);
         // Jetty refuses malformed requests (say, a query that is not UTF-8) with an exception that
         // carries its own status; it is the client's error, not the server's.
@@ -100,6 +102,22 @@ public final class WebRoutes {
                 PasswordHasher.hash(moderatorKey), false, Set.of(), clock.millis(), large));
         ctx.status(HttpStatus.CREATED).json(Map.of("id", id, "url", "/r/" + id, "moderatorKey", moderatorKey,
                 "password", password != null, "large", large));
+    }
+
+    /**
+     * What the pre-join screen shows before anyone joins: whether to ask for a password, and whether the
+     * meeting is locked. Any well-formed id answers (a room opened from a link has no settings), so only
+     * someone who has a room's unguessable id learns anything about it.
+     */
+    private void roomInfo(Context ctx) {
+        String room = ctx.pathParam("room");
+        if (!RoomId.isValid(room)) {
+            ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no such meeting"));
+            return;
+        }
+        Optional<RoomSettings> found = settings.find(room);
+        ctx.json(Map.of("id", room, "password", found.map(r -> r.passwordHash() != null).orElse(false),
+                "locked", found.map(RoomSettings::locked).orElse(false)));
     }
 
     private void roomPage(Context ctx) {

@@ -35,8 +35,9 @@ class ProtectedRoomIT extends BrowserTest {
         MeetingPage guest = page("Guest").openRoom(room);
         guest.awaitLocalPreview();
         guest.enterName("Guest");
-        guest.click("Join now");
+        // The pre-join screen asks for the password before any join is refused.
         WebElement password = guest.textField("Meeting password");
+        guest.click("Join now");
         guest.awaitTrue("the page asks for the password", () -> guest.browser().driver()
                 .findElement(By.id("join-error")).getText().contains("needs a password"));
         password.sendKeys("battery staple");
@@ -65,10 +66,15 @@ class ProtectedRoomIT extends BrowserTest {
         assertThat(alice.browser().driver().findElements(By.cssSelector("[aria-label='Remove Mallory']"))).isEmpty();
 
         host.openPanel("Participants");
+        host.recordToasts();
         host.click("Remove Mallory");
+        // Without accounts, only a lock keeps her from coming back through the link; the host is told so.
+        host.awaitToast("pointing to the lock", t -> t.contains("Removed Mallory") && t.contains("Lock the meeting"));
 
         mallory.awaitTrue("Mallory sees that she was removed", () -> mallory.browser().driver()
                 .findElement(By.id("ended-title")).getText().contains("removed"));
+        assertThat(mallory.browser().driver().findElement(By.id("ended-detail")).getText())
+                .as("no promise the server does not keep").doesNotContain("can't rejoin");
         host.awaitRemoteTiles("Alice");
         alice.awaitRemoteTiles("Hosting");
         assertThat(host.remoteTileNames()).containsExactly("Alice");

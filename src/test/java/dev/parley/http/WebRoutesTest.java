@@ -69,4 +69,27 @@ class WebRoutesTest {
             }
         });
     }
+
+    @Test
+    void aMeetingSaysBeforeAnyJoinWhetherItNeedsAPassword() {
+        TestServer.with(parley -> {
+            try {
+                HttpRequest post = HttpRequest.newBuilder(TestServer.http(parley, "/api/rooms"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"password\": \"open sesame\"}")).build();
+                String room = new ObjectMapper().readTree(http.send(post, HttpResponse.BodyHandlers.ofString()).body())
+                        .path("id").asText();
+                JsonNode info = new ObjectMapper().readTree(get(TestServer.http(parley, "/api/rooms/" + room)).body());
+                assertThat(info.path("password").asBoolean()).isTrue();
+                assertThat(info.path("locked").asBoolean()).isFalse();
+                assertThat(info.toString()).as("nothing of the password itself").doesNotContain("open sesame");
+                // A room nobody made through the start page (opened from a link) has no password; a bad id is not found.
+                HttpResponse<String> open = get(TestServer.http(parley, "/api/rooms/" + RoomId.random()));
+                assertThat(open.statusCode()).isEqualTo(200);
+                assertThat(new ObjectMapper().readTree(open.body()).path("password").asBoolean(true)).isFalse();
+                assertThat(get(TestServer.http(parley, "/api/rooms/not-a-room")).statusCode()).isEqualTo(404);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
 }
