@@ -133,7 +133,8 @@ public final class Parley implements AutoCloseable {
                     dir -> javalin.staticFiles.add(dir.toString(), Location.EXTERNAL),
                     () -> javalin.staticFiles.add("/static", Location.CLASSPATH));
             SecurityHeaders.register(javalin);
-            new WebRoutes(pages, roomSettings, InstantSource.system()).register(javalin);
+            new WebRoutes(pages, roomSettings, InstantSource.system(), () -> sfu.map(SfuCoordinator::offered).orElse(false))
+                    .register(javalin);
             new SignalingEndpoint(signaling, new AdmissionControl(config.access()), wsMetrics).register(javalin);
             javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));

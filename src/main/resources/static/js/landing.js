@@ -64,3 +64,11 @@ function renderRecent() {
 }
 
 renderRecent();
+
+// "Large meeting" only where the server has an SFU to carry it.
+fetch('/api/features')
+  .then((response) => (response.ok ? response.json() : null))
+  .then((features) => {
+    /** @type {HTMLElement} */ (document.getElementById('large-option')).hidden = !features?.largeMeetings;
+  })
+  .catch(() => {});

@@ -29,19 +29,25 @@ public final class WebRoutes {
     private final Pages pages;
     private final RoomSettingsStore settings;
     private final InstantSource clock;
+    /** Whether this server can route large meetings through an SFU (it was started with one). */
+    private final java.util.function.BooleanSupplier largeMeetings;
     /** Creating a meeting writes to disk, so one address may create a few per minute, not thousands. */
     private final Map<String, TokenBucket> creations = new ConcurrentHashMap<>();
 
-    public WebRoutes(Pages pages, RoomSettingsStore settings, InstantSource clock) {
+    public WebRoutes(Pages pages, RoomSettingsStore settings, InstantSource clock,
+            java.util.function.BooleanSupplier largeMeetings) {
         this.pages = pages;
         this.settings = settings;
         this.clock = clock;
+        this.largeMeetings = largeMeetings;
     }
 
     public void register(JavalinConfig config) {
         config.routes.get("/healthz", ctx -> ctx.result("ok"));
         config.routes.post("/api/rooms", this::createRoom);
         config.routes.get("/api/rooms/{room}", this::roomInfo);
+        // What the start page offers: "Large meeting" only where an SFU can carry it.
+        config.routes.get("/api/features", ctx -> ctx.json(Map.of("largeMeetings", largeMeetings.getAsBoolean())));
         config.routes.get("/r/{room}", this::roomPage);
         // Jetty refuses malformed requests (say, a query that is not UTF-8) with an exception that
         // carries its own status; it is the client's error, not the server's.
@@ -94,7 +100,8 @@ public final class WebRoutes {
                 ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "large must be true or false"));
                 return;
             }
-            large = largeField.asBoolean(false);
+            // Without an SFU a large meeting would be an ordinary one that says otherwise: the answer tells.
+            large = largeField.asBoolean(false) && largeMeetings.getAsBoolean();
         }
         String id = RoomId.random();
         String moderatorKey = PasswordHasher.randomSecret();

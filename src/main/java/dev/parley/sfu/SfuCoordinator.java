@@ -3,6 +3,7 @@ package dev.parley.sfu;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.config.SfuConfig;
 import dev.parley.janus.JanusConnection;
+import dev.parley.janus.JanusProcess;
 import dev.parley.room.Participant;
 import dev.parley.room.Room;
 import dev.parley.room.RoomRegistry;
@@ -52,6 +53,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     /** Derives each Janus room's secret, the same after a restart. */
     private final byte[] serverKey;
     private volatile JanusAdmin janus;
+    private final boolean offered;
     /** Set between a lost connection and its return, while Janus may still hold every session. */
     private final AtomicReference<JanusAdmin> suspended = new AtomicReference<>();
 
@@ -63,6 +65,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         this.scheduler = scheduler;
         this.serverKey = ServerSecret.load(dataDir);
         this.janusRooms = new JanusRooms(() -> janus, maxParticipants, serverKey);
+        this.offered = !config.launchJanus() || JanusProcess.findBinary(config.janusBinary()).isPresent();
         this.receiving = new SfuReceiving(this::send, () -> janus);
         this.publishing = new SfuPublishing(this::send, () -> janus, receiving);
         this.link = new JanusLink(config, dataDir.resolve("janus"), scheduler, new JanusLink.Events() {
@@ -97,6 +100,14 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
             long every = config.keepalive().toMillis();
             scheduler.scheduleAtFixedRate(this::keepAlive, every, every, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Whether this server offers large meetings: Janus is installed (or an external one is named). It may
+     * still be starting or away; a call that belongs on it moves there once it is up.
+     */
+    public boolean offered() {
+        return offered;
     }
 
     /** Whether rooms can move to the SFU right now. */

@@ -647,6 +647,17 @@ public final class MeetingPage {
         return visible(By.xpath(xpath), "button named \"" + name + "\"");
     }
 
+    /** A visible checkbox by its accessible name: aria-label, or the text of the label around it or naming it. */
+    public WebElement checkbox(String name) {
+        String n = literal(name);
+        String box = "input[@type='checkbox']";
+        String xpath = String.join(" | ",
+            "//" + box + "[@aria-label=" + n + "]",
+            "//label[normalize-space(.)=" + n + "]//" + box,
+            "//" + box + "[@id = //label[normalize-space(.)=" + n + "]/@for]");
+        return visible(By.xpath(xpath), "checkbox named \"" + name + "\"");
+    }
+
     private WebElement visible(By by, String what) {
         WebElement[] found = new WebElement[1];
         try {

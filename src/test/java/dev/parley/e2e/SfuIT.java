@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.WebElement;
 
 /**
  * Issue 8 in real Chromium: a four-person mesh call gets a fifth person, everyone moves to the SFU
@@ -142,6 +143,35 @@ class SfuIT {
         MeetingPage.MediaWindow after = pages.get(0).awaitTileMedia("Eve", "Eve's video after Bob left", 1500,
             m -> m.framesDecoded() > 0);
         System.out.printf("[sfu] after Bob left, Ada still receives Eve: %s%n", after);
+    }
+
+    @Test
+    void aLargeMeetingFromTheStartPageGoesThroughTheSfuFromItsFirstTwoPeople() {
+        String baseUrl = "http://127.0.0.1:" + server.port();
+        Browser adaBrowser = launch("Ada");
+        browsers.add(adaBrowser);
+        MeetingPage ada = new MeetingPage(adaBrowser, baseUrl).openLanding();
+        WebElement large = ada.checkbox("Large meeting: send video through the server from the start");
+        large.click();
+        String room = ada.createMeeting();
+        ada.awaitLocalPreview();
+        ada.joinAs("Ada");
+        Browser bobBrowser = launch("Bob");
+        browsers.add(bobBrowser);
+        MeetingPage bob = new MeetingPage(bobBrowser, baseUrl).openRoom(room);
+        bob.awaitLocalPreview();
+        bob.joinAs("Bob");
+        for (MeetingPage page : List.of(ada, bob)) {
+            String other = page == ada ? "Bob" : "Ada";
+            page.awaitRemoteTiles(other);
+            page.awaitTrue("two connections (to and from the SFU), both connected", () -> {
+                List<Browser.PcSnapshot> pcs = page.browser().peerConnections();
+                return pcs.size() == 2 && pcs.stream().allMatch(pc -> pc.state().equals("connected"));
+            });
+            page.awaitTileMedia(other, "video frames from " + other + " through the SFU", 1500, m -> m.framesDecoded() > 0);
+            // Two people would be a mesh in an ordinary meeting: these never made a direct connection.
+            assertThat(page.browser().createdPeerConnections()).as(page.label() + "'s connections").isEqualTo(2);
+        }
     }
 
     private static Browser launch(String name) {

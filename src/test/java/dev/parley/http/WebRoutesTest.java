@@ -92,4 +92,20 @@ class WebRoutesTest {
             }
         });
     }
+
+    @Test
+    void withoutAnSfuNoMeetingIsMadeLarge() {
+        TestServer.with(parley -> {
+            try {
+                JsonNode features = new ObjectMapper().readTree(get(TestServer.http(parley, "/api/features")).body());
+                assertThat(features.path("largeMeetings").asBoolean(true)).isFalse();
+                HttpRequest post = HttpRequest.newBuilder(TestServer.http(parley, "/api/rooms"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"large\": true}")).build();
+                JsonNode made = new ObjectMapper().readTree(http.send(post, HttpResponse.BodyHandlers.ofString()).body());
+                assertThat(made.path("large").asBoolean(true)).as("the answer says it is an ordinary meeting").isFalse();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
 }
