@@ -212,7 +212,14 @@ export class PeerMesh {
       return;
     }
     peer.restarts++;
-    peer.pc.restartIce();
+    peer.queue = peer.queue.then(async () => {
+      // An offer never answered (lost on the way, say while the other side was rejoining) blocks every
+      // renegotiation, the restart's included: withdraw it, so the restart makes a new one.
+      if (peer.pc.signalingState === 'have-local-offer' && !peer.makingOffer) {
+        await peer.pc.setLocalDescription({ type: 'rollback' });
+      }
+      peer.pc.restartIce();
+    }).catch((error) => console.warn(`ICE restart towards ${peer.id} failed`, error));
     clearTimeout(peer.disconnectTimer);
     peer.disconnectTimer = setTimeout(() => this.#restartIce(peer), CONNECT_TIMEOUT_MS);
   }

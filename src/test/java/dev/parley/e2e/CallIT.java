@@ -102,6 +102,45 @@ class CallIT extends BrowserTest {
     }
 
     /**
+     * An offer lost on its way (here dropped by the newcomer's page; after a server restart, sent while the
+     * other side was still rejoining) must not leave the pair unconnected for good: the stalled connection
+     * withdraws it and offers again.
+     */
+    @Test
+    void aLostOfferIsMadeAgain() {
+        MeetingPage alice = page("Alice").openLanding();
+        String room = alice.createMeeting();
+        alice.awaitLocalPreview();
+        alice.joinAs("Alice");
+        Browser bobBrowser = Browser.launch("Bob");
+        browsers.add(bobBrowser);
+        bobBrowser.addInitScript(DROP_FIRST_OFFER);
+        MeetingPage bob = new MeetingPage(bobBrowser, baseUrl).openRoom(room);
+        bob.awaitLocalPreview();
+        bob.joinAs("Bob");
+        alice.awaitRemoteTiles("Bob");
+        bob.awaitTrue("Bob's page dropped its first offer", () -> Boolean.TRUE.equals(
+            bobBrowser.driver().executeScript("return window.__droppedOffer === true")));
+        alice.browser().awaitRemoteMediaFlowing(1);
+        bob.browser().awaitRemoteMediaFlowing(1);
+    }
+
+    /** Wraps WebSocket.send so that the first SDP offer sent in a `signal` never leaves the page. */
+    private static final String DROP_FIRST_OFFER = """
+        (() => {
+          const send = WebSocket.prototype.send;
+          WebSocket.prototype.send = function (data) {
+            if (!window.__droppedOffer && typeof data === 'string' && data.includes('"type":"signal"')
+                && data.includes('"type":"offer"')) {
+              window.__droppedOffer = true;
+              return;
+            }
+            return send.call(this, data);
+          };
+        })();
+        """;
+
+    /**
      * The signaling socket opens on the pre-join screen, so "Join now" does not wait for one; heartbeats
      * keep it open there past the server's heartbeat timeout (8 s), and joining uses it.
      */
