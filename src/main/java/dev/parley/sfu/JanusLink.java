@@ -53,12 +53,23 @@ final class JanusLink implements AutoCloseable {
     private volatile JanusProcess process;
     private volatile JanusConnection connection;
     private volatile boolean closed;
+    /** Cleared when the Janus this server was to start is missing or does not start. */
+    private volatile boolean offered;
 
     JanusLink(SfuConfig config, Path workDir, ScheduledExecutorService scheduler, Events events) {
         this.config = config;
         this.workDir = workDir;
         this.scheduler = scheduler;
         this.events = events;
+        this.offered = !config.launchJanus() || JanusProcess.findBinary(config.janusBinary()).isPresent();
+    }
+
+    /**
+     * Whether there is a Janus to route calls through: an external one named, or one installed here that
+     * started. It may still be starting or away; calls that belong on it move there once it is up.
+     */
+    boolean offered() {
+        return offered;
     }
 
     /** Starts Janus if asked to and connects; false when Janus cannot be had (the reason is logged). */
@@ -68,12 +79,14 @@ final class JanusLink implements AutoCloseable {
             if (binary.isEmpty()) {
                 log.warn("--sfu: the Janus media server ('{}') is not installed (Debian: apt install janus); "
                         + "every room stays a peer-to-peer mesh", config.janusBinary());
+                offered = false;
                 return false;
             }
             try {
                 process = launch(binary.get());
             } catch (IOException e) {
                 log.warn("--sfu: Janus did not start ({}); every room stays a peer-to-peer mesh", e.getMessage());
+                offered = false;
                 return false;
             }
         }

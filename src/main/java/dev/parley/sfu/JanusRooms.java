@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * The Janus rooms behind the calls on the SFU: each with the call's id, a pin and a secret derived from
  * the server's key (the same after a restart), made when a call moves there and destroyed when it
  * empties. A call whose room Janus refused stays peer to peer until it empties, rather than retry at
- * every join.
+ * every join. Members' sessions end here too.
  */
 final class JanusRooms {
     private static final Logger log = LoggerFactory.getLogger(JanusRooms.class);
@@ -54,6 +54,15 @@ final class JanusRooms {
     /** The call emptied: its next start may try the SFU again. */
     void emptied(String roomId) {
         refused.remove(roomId);
+    }
+
+    /** Ends a member's Janus session (and with it its handles), if it has one. */
+    CompletableFuture<Void> endSession(SfuMember member) {
+        JanusAdmin j = janus.get();
+        if (j == null || member.session == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return j.connection().destroySession(member.session).handle((ok, error) -> null);
     }
 
     /** Destroys an emptied call's Janus room once {@code ended} (its members' sessions) is done. */

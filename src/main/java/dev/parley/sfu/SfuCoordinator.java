@@ -3,7 +3,7 @@ package dev.parley.sfu;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.config.SfuConfig;
 import dev.parley.janus.JanusConnection;
-import dev.parley.janus.JanusProcess;
+import dev.parley.janus.JanusException;
 import dev.parley.room.Participant;
 import dev.parley.room.Room;
 import dev.parley.room.RoomRegistry;
@@ -53,7 +53,6 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     /** Derives each Janus room's secret, the same after a restart. */
     private final byte[] serverKey;
     private volatile JanusAdmin janus;
-    private final boolean offered;
     /** Set between a lost connection and its return, while Janus may still hold every session. */
     private final AtomicReference<JanusAdmin> suspended = new AtomicReference<>();
 
@@ -65,7 +64,6 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         this.scheduler = scheduler;
         this.serverKey = ServerSecret.load(dataDir);
         this.janusRooms = new JanusRooms(() -> janus, maxParticipants, serverKey);
-        this.offered = !config.launchJanus() || JanusProcess.findBinary(config.janusBinary()).isPresent();
         this.receiving = new SfuReceiving(this::send, () -> janus);
         this.publishing = new SfuPublishing(this::send, () -> janus, receiving);
         this.link = new JanusLink(config, dataDir.resolve("janus"), scheduler, new JanusLink.Events() {
@@ -102,12 +100,9 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         }
     }
 
-    /**
-     * Whether this server offers large meetings: Janus is installed (or an external one is named). It may
-     * still be starting or away; a call that belongs on it moves there once it is up.
-     */
+    /** Whether this server offers large meetings ({@link JanusLink#offered}); Janus may be starting or away. */
     public boolean offered() {
-        return offered;
+        return link.offered();
     }
 
     /** Whether rooms can move to the SFU right now. */
@@ -118,7 +113,8 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     @Override
     public String admitted(Room room, Participant participant, String password) {
         SfuRoom sfu = sfuRooms.get(room.id());
-        if (janus == null && (sfu == null || suspended.get() == null) || janusRooms.refused(room.id())) {
+        JanusAdmin admin = janus;
+        if (admin == null && (sfu == null || suspended.get() == null) || janusRooms.refused(room.id())) {
             return Message.MESH;
         }
         SfuRoom opened = null;
@@ -134,7 +130,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         tellLater(room, participant.id(), new MediaMode(Message.SFU, null));
         if (opened != null) {
             // Only now: if Janus refuses the room, the "mesh" that says so is queued after every "sfu" above.
-            create(opened);
+            create(opened, admin);
         }
         return Message.SFU;
     }
@@ -165,7 +161,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         room.unpublished(member.camera.id);
         room.unpublished(member.screen.id);
         CompletableFuture<Void> ended = member.publishing.then(() -> member.ready.handle((ok, error) -> null)
-                .thenCompose(ignored -> endSession(member)));
+                .thenCompose(ignored -> janusRooms.endSession(member)));
         if (room.members.isEmpty() && sfuRooms.remove(roomId, room)) {
             janusRooms.destroyAfter(room, ended);
         }
@@ -238,33 +234,43 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
      * They are the calls resumed after a restart of this server before Janus was up, and those that fell
      * back to a mesh when Janus was lost; without this they would stay a mesh, however large.
      */
-    private void moveWaitingRooms() {
+    private void moveWaitingRooms(JanusAdmin admin) {
         for (Room room : rooms.all()) {
             SfuRoom moved = room.whileLocked(() -> sfuRooms.containsKey(room.id()) || janusRooms.refused(room.id())
                     || room.size() == 0 || !policy.belongsOnSfu(room) ? null : moveToSfu(room, null, null));
             if (moved != null) {
-                create(moved);
+                create(moved, admin);
             }
         }
     }
 
-    /** Makes the room's Janus room; members join it once it exists ({@link SfuRoom#created}). */
-    private void create(SfuRoom room) {
+    /**
+     * Makes the room's Janus room; members join it once it exists ({@link SfuRoom#created}). Refused, the
+     * call stays peer to peer until it empties; failed on the connection, it comes back with Janus.
+     */
+    private void create(SfuRoom room, JanusAdmin admin) {
         String roomId = room.id;
-        janusRooms.create(janus(), room).whenComplete((ok, error) -> {
-            if (error != null) {
-                log.warn("room {}: Janus did not create the room, so the call stays peer to peer: {}", roomId,
-                        error.getMessage());
-                // On the scheduler, after the "media-mode" messages of the join that opened the room
-                // (tellLater), so everyone's last word is this one.
-                scheduler.execute(() -> {
-                    janusRooms.refuse(roomId);
-                    backToMesh(room, "The media server could not take this call; it continues peer to peer");
-                    room.created.completeExceptionally(error);
-                });
-            } else {
+        janusRooms.create(admin, room).whenComplete((ok, error) -> {
+            if (error == null) {
                 room.created.complete(null);
+                return;
             }
+            boolean refused = JanusException.isRefusal(error);
+            log.warn("room {}: Janus did not create the room ({}), so the call goes on peer to peer{}", roomId,
+                    error.getMessage(), refused ? "" : " until Janus is back");
+            // On the scheduler, after the "media-mode" messages of the join that opened the room
+            // (tellLater), so everyone's last word is this one.
+            scheduler.execute(() -> {
+                if (refused && sfuRooms.get(roomId) == room) {
+                    janusRooms.refuse(roomId); // not if the call already emptied: its next start tries again
+                }
+                backToMesh(room, "The media server could not take this call; it continues peer to peer");
+                room.created.completeExceptionally(error);
+                JanusAdmin now = janus;
+                if (!refused && now != null && now != admin) {
+                    moveWaitingRooms(now); // Janus came back before this failure was heard
+                }
+            });
         });
     }
 
@@ -277,20 +283,12 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         }
     }
 
-    private CompletableFuture<Void> endSession(SfuMember member) {
-        JanusAdmin j = janus;
-        if (j == null || member.session == 0) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return j.connection().destroySession(member.session).handle((ok, error) -> null);
-    }
-
     private void connected(JanusConnection connection, String adminKey) {
         JanusAdmin lost = suspended.getAndSet(null);
         if (lost == null) {
             JanusAdmin.open(connection, adminKey, serverKey).thenAccept(admin -> admin.ifPresent(a -> {
                 janus = a;
-                moveWaitingRooms();
+                moveWaitingRooms(a);
             }));
             return;
         }
@@ -304,7 +302,9 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
             }
             janus = admin;
             log.info("took over the Janus sessions of {} rooms on a new connection", sfuRooms.size());
-            sfuRooms.values().forEach(this::resync);
+            sfuRooms.values().forEach(room -> resync(room, admin));
+            // Calls that grew (or large ones that began) while the connection was away went on peer to peer.
+            moveWaitingRooms(admin);
         });
     }
 
@@ -329,8 +329,8 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
     }
 
     /** After a reclaim: events may have been lost, so re-read who publishes and bring every member up to date. */
-    private void resync(SfuRoom room) {
-        janus().publishers(room.id).whenComplete((feeds, error) -> {
+    private void resync(SfuRoom room, JanusAdmin admin) {
+        admin.publishers(room.id).whenComplete((feeds, error) -> {
             if (error != null) {
                 log.warn("room {}: cannot list its publishers after reconnecting: {}", room.id, error.getMessage());
                 return;
@@ -370,14 +370,6 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         if (j != null) {
             j.keepAlive(sfuRooms.values());
         }
-    }
-
-    private JanusAdmin janus() {
-        JanusAdmin j = janus;
-        if (j == null) {
-            throw new java.io.UncheckedIOException(new java.io.IOException("Janus is not connected"));
-        }
-        return j;
     }
 
     /** Sends once the current room operation (a join under the room's lock) is over, so {@code joined} goes first. */

@@ -90,6 +90,7 @@ final class ScriptedJanus implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong(1L << 40);
     private volatile WsContext client;
     private volatile Refusal refusedRooms;
+    private volatile Predicate<Request> dropOn;
 
     /** A scripted Janus on a free port; requests must carry {@code apiSecret} unless it is null. */
     ScriptedJanus(String apiSecret) {
@@ -184,6 +185,12 @@ final class ScriptedJanus implements AutoCloseable {
         Request r = new Request(verb, m.path("session_id").asLong(), m.path("handle_id").asLong(), m.path("body"),
                 m.path("jsep"), m.path("candidate"), m.path("apisecret").asText(null));
         requests.add(r);
+        Predicate<Request> drop = dropOn;
+        if (drop != null && drop.test(r)) {
+            dropOn = null;
+            ctx.closeSession();
+            return;
+        }
         String tx = m.path("transaction").asText();
         ObjectNode reply = JSON.createObjectNode().put("janus", "success").put("transaction", tx);
         if (apiSecret != null && !apiSecret.equals(r.apisecret)) {
@@ -201,7 +208,10 @@ final class ScriptedJanus implements AutoCloseable {
         } else if (verb.equals("keepalive") || verb.equals("trickle")) {
             send(ctx, reply.put("janus", "ack").put("session_id", r.session));
         } else if (verb.equals("claim") || verb.equals("detach") || verb.equals("destroy")) {
-            handles.values().removeIf(h -> verb.equals("detach") ? h.id == r.handle : h.session == r.session);
+            // A claim moves a session, with its handles, to this connection: as in Janus, nothing is lost.
+            if (!verb.equals("claim")) {
+                handles.values().removeIf(h -> verb.equals("detach") ? h.id == r.handle : h.session == r.session);
+            }
             if (verb.equals("destroy")) {
                 sessions.remove(r.session);
             }
@@ -226,6 +236,11 @@ final class ScriptedJanus implements AutoCloseable {
                 call.replyAsUsual();
             }
         }
+    }
+
+    /** Closes the connection, unanswered, on the next request that passes {@code which}: a connection lost mid-request. */
+    void dropConnectionOn(Predicate<Request> which) {
+        dropOn = which;
     }
 
     /**

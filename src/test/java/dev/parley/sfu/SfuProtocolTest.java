@@ -181,8 +181,9 @@ class SfuProtocolTest {
 
     @Test
     void losingJanusMovesRoomsBackToMeshWithAReasonAndItComesBack() throws Exception {
-        Parley parley = start("--sfu", "--media-mode", "sfu");
-        String room = newRoom(parley, Map.of());
+        Parley parley = start("--sfu");
+        // A large meeting: on the SFU from its first person, and back on it once Janus is.
+        String room = newRoom(parley, Map.of("large", true));
         WsClient ada = join(parley, room, "Ada", null);
         assertThat(ada.next("joined").path("mode").asText()).isEqualTo("sfu");
         nextOf(ada, "media-mode");
@@ -198,7 +199,7 @@ class SfuProtocolTest {
         assertThat(back.path("mode").asText()).isEqualTo("sfu");
         assertThat(back.path("reason").asText()).isEqualTo("This call now goes through the media server");
         await("the call's Janus room is made again", () -> janusRoomExists(parley, room));
-        String later = newRoom(parley, Map.of());
+        String later = newRoom(parley, Map.of("large", true));
         WsClient bob = join(parley, later, "Bob", null);
         assertThat(bob.next("joined").path("mode").asText()).isEqualTo("sfu");
     }

@@ -52,6 +52,21 @@ class SfuRoomLifecycleTest extends ScriptedSfuTest {
     }
 
     @Test
+    void aRoomLostWithTheConnectionWhileBeingMadeIsMadeOnceJanusIsBackNotRefusedForGood() {
+        // The connection drops on the very request that makes the room: no answer from Janus, so no refusal.
+        janus.dropConnectionOn(r -> r.janus().equals("message") && r.request().equals("create"));
+        Person ada = join("Ada");
+        assertThat(ada.next("joined").path("mode").asText()).isEqualTo("sfu");
+        assertThat(ada.next("media-mode").path("mode").asText()).isEqualTo("sfu");
+        assertThat(ada.next("media-mode").path("mode").asText()).as("meanwhile, peer to peer").isEqualTo("mesh");
+        JsonNode back = ada.next("media-mode");
+        assertThat(back.path("mode").asText()).as("back once Parley has reconnected").isEqualTo("sfu");
+        assertThat(back.path("reason").asText()).isEqualTo("This call now goes through the media server");
+        await("the room is made on Janus", () -> janus.hasRoom(room));
+        assertThat(parley.sfu().orElseThrow().room(room)).isPresent();
+    }
+
+    @Test
     void whenTheLastPersonLeavesJanusDestroysTheRoomWithItsSecretAndEverySession() {
         Person ada = enter("Ada");
         Person bob = enter("Bob");
