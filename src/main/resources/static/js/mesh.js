@@ -212,11 +212,17 @@ export class PeerMesh {
       return;
     }
     peer.restarts++;
-    peer.queue = peer.queue.then(async () => {
-      // An offer never answered (lost on the way, say while the other side was rejoining) blocks every
-      // renegotiation, the restart's included: withdraw it, so the restart makes a new one.
+    // After the signals queued before it, so that an answer on its way is applied first.
+    peer.queue = peer.queue.then(() => {
+      const state = peer.pc.connectionState;
+      if (state === 'connected' || state === 'closed') return;
       if (peer.pc.signalingState === 'have-local-offer' && !peer.makingOffer) {
-        await peer.pc.setLocalDescription({ type: 'rollback' });
+        // Our offer was never answered: it or its answer was lost on the way (say while the other side
+        // rejoined after a server restart), and no renegotiation, an ICE restart's included, can start
+        // before it is. Sent again, with the candidates gathered since; the other side answers it
+        // whether or not it had it.
+        this.options.sendSignal(peer.id, { description: peer.pc.localDescription?.toJSON() });
+        return;
       }
       peer.pc.restartIce();
     }).catch((error) => console.warn(`ICE restart towards ${peer.id} failed`, error));

@@ -108,37 +108,53 @@ class CallIT extends BrowserTest {
      */
     @Test
     void aLostOfferIsMadeAgain() {
-        MeetingPage alice = page("Alice").openLanding();
-        String room = alice.createMeeting();
-        alice.awaitLocalPreview();
-        alice.joinAs("Alice");
-        Browser bobBrowser = Browser.launch("Bob");
-        browsers.add(bobBrowser);
-        bobBrowser.addInitScript(DROP_FIRST_OFFER);
-        MeetingPage bob = new MeetingPage(bobBrowser, baseUrl).openRoom(room);
-        bob.awaitLocalPreview();
+        AliceAndBob pair = aliceInAndBobArriving(dropFirst("offer"));
+        MeetingPage alice = pair.alice(), bob = pair.bob();
         bob.joinAs("Bob");
         alice.awaitRemoteTiles("Bob");
-        bob.awaitTrue("Bob's page dropped its first offer", () -> Boolean.TRUE.equals(
-            bobBrowser.driver().executeScript("return window.__droppedOffer === true")));
+        bob.awaitTrue("Bob's page dropped its first offer", () -> dropped(bob));
         alice.browser().awaitRemoteMediaFlowing(1);
         bob.browser().awaitRemoteMediaFlowing(1);
     }
 
-    /** Wraps WebSocket.send so that the first SDP offer sent in a `signal` never leaves the page. */
-    private static final String DROP_FIRST_OFFER = """
-        (() => {
-          const send = WebSocket.prototype.send;
-          WebSocket.prototype.send = function (data) {
-            if (!window.__droppedOffer && typeof data === 'string' && data.includes('"type":"signal"')
-                && data.includes('"type":"offer"')) {
-              window.__droppedOffer = true;
-              return;
-            }
-            return send.call(this, data);
-          };
-        })();
-        """;
+    /** The same when the answer is lost: the other side had the offer, and answers it again. */
+    @Test
+    void anOfferWhoseAnswerWasLostIsAnsweredAgain() {
+        Browser aliceBrowser = Browser.launch("Alice");
+        browsers.add(aliceBrowser);
+        aliceBrowser.addInitScript(dropFirst("answer"));
+        MeetingPage alice = new MeetingPage(aliceBrowser, baseUrl).openLanding();
+        String room = alice.createMeeting();
+        alice.awaitLocalPreview();
+        alice.joinAs("Alice");
+        MeetingPage bob = page("Bob").openRoom(room);
+        bob.awaitLocalPreview();
+        bob.joinAs("Bob");
+        alice.awaitTrue("Alice's page dropped its first answer", () -> dropped(alice));
+        alice.browser().awaitRemoteMediaFlowing(1);
+        bob.browser().awaitRemoteMediaFlowing(1);
+    }
+
+    /** Wraps WebSocket.send so that the first SDP of this type ("offer" or "answer") sent in a `signal` never leaves the page. */
+    private static String dropFirst(String sdpType) {
+        return """
+            (() => {
+              const send = WebSocket.prototype.send;
+              WebSocket.prototype.send = function (data) {
+                if (!window.__dropped && typeof data === 'string' && data.includes('"type":"signal"')
+                    && data.includes('"type":"%s"')) {
+                  window.__dropped = true;
+                  return;
+                }
+                return send.call(this, data);
+              };
+            })();
+            """.formatted(sdpType);
+    }
+
+    private static boolean dropped(MeetingPage page) {
+        return Boolean.TRUE.equals(page.browser().driver().executeScript("return window.__dropped === true"));
+    }
 
     /**
      * The signaling socket opens on the pre-join screen, so "Join now" does not wait for one; heartbeats
@@ -146,15 +162,8 @@ class CallIT extends BrowserTest {
      */
     @Test
     void joiningUsesTheSocketOpenedOnThePreJoinScreen() {
-        MeetingPage alice = page("Alice").openLanding();
-        String room = alice.createMeeting();
-        alice.awaitLocalPreview();
-        alice.joinAs("Alice");
-        Browser bobBrowser = Browser.launch("Bob");
-        browsers.add(bobBrowser);
-        bobBrowser.addInitScript(COUNT_SOCKETS);
-        MeetingPage bob = new MeetingPage(bobBrowser, baseUrl).openRoom(room);
-        bob.awaitLocalPreview();
+        AliceAndBob pair = aliceInAndBobArriving(COUNT_SOCKETS);
+        MeetingPage alice = pair.alice(), bob = pair.bob();
         bob.awaitTrue("a socket opened on the pre-join screen", () -> openSockets(bob) == 1);
         Browser.pause(10_000);
         assertThat(socketsMade(bob)).as("sockets Bob's page made on the pre-join screen, after 10 s there").isEqualTo(1);
@@ -214,6 +223,22 @@ class CallIT extends BrowserTest {
     private static long openSockets(MeetingPage page) {
         return ((Number) page.browser().driver().executeScript(
             "return window.__sockets.filter(s => s.readyState === WebSocket.OPEN).length")).longValue();
+    }
+
+    private record AliceAndBob(MeetingPage alice, MeetingPage bob) {}
+
+    /** Alice makes a meeting and joins it; Bob's browser, running {@code initScript} in every page, opens it but has not joined. */
+    private AliceAndBob aliceInAndBobArriving(String initScript) {
+        MeetingPage alice = page("Alice").openLanding();
+        String room = alice.createMeeting();
+        alice.awaitLocalPreview();
+        alice.joinAs("Alice");
+        Browser bobBrowser = Browser.launch("Bob");
+        browsers.add(bobBrowser);
+        bobBrowser.addInitScript(initScript);
+        MeetingPage bob = new MeetingPage(bobBrowser, baseUrl).openRoom(room);
+        bob.awaitLocalPreview();
+        return new AliceAndBob(alice, bob);
     }
 
     private MeetingPage page(String label) {
