@@ -96,11 +96,12 @@ function setupPrejoin() {
     : 'Your camera stopped (unplugged?). Turn it on to use it again.');
   bindToggles();
   button('prejoin-settings').addEventListener('click', () => settings.open());
-  // A protected meeting asks for its password up front rather than after a refused join.
+  // A protected meeting asks for its password up front rather than after a refused join (not its host,
+  // whose key admits them; a key that does not gets the refusal, which shows the field).
   fetch(`/api/rooms/${encodeURIComponent(roomId)}`)
     .then((response) => (response.ok ? response.json() : null))
     .then((info) => {
-      if (info?.password) $('password-row').hidden = false;
+      if (info?.password && !moderatorKey) $('password-row').hidden = false;
     })
     .catch(() => {});
 

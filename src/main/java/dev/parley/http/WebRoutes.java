@@ -122,6 +122,7 @@ public final class WebRoutes {
             ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", "no such meeting"));
             return;
         }
+        room = RoomId.normalize(room);
         Optional<RoomSettings> found = settings.find(room);
         ctx.json(Map.of("id", room, "password", found.map(r -> r.passwordHash() != null).orElse(false),
                 "locked", found.map(RoomSettings::locked).orElse(false)));
