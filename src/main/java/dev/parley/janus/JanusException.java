@@ -16,15 +16,6 @@ public final class JanusException extends RuntimeException {
         this.reason = reason;
     }
 
-    /** Whether a failure (perhaps wrapped by a future) was Janus refusing, rather than a connection lost. */
-    public static boolean isRefusal(Throwable error) {
-        Throwable t = error;
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t instanceof JanusException;
-    }
-
     /** Janus's numeric error code. */
     public int code() {
         return code;

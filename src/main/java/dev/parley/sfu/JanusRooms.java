@@ -1,9 +1,11 @@
 package dev.parley.sfu;
 
 import dev.parley.security.PasswordHasher;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -17,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class JanusRooms {
     private static final Logger log = LoggerFactory.getLogger(JanusRooms.class);
+    private static final int CUT_OFF_LIMIT = 3;
 
     private final Supplier<JanusAdmin> janus;
     private final int maxPublishers;
@@ -24,6 +27,8 @@ final class JanusRooms {
     /** Janus rooms on their way out, by id: a room opened again meanwhile is created after. */
     private final Map<String, CompletableFuture<Void>> destroying = new ConcurrentHashMap<>();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    /** Creations cut off by a lost connection, per room: a few are retried once Janus is back, not forever. */
+    private final Map<String, Integer> cutOff = new ConcurrentHashMap<>();
 
     JanusRooms(Supplier<JanusAdmin> janus, int maxPublishers, byte[] serverKey) {
         this.janus = janus;
@@ -54,6 +59,20 @@ final class JanusRooms {
     /** The call emptied: its next start may try the SFU again. */
     void emptied(String roomId) {
         refused.remove(roomId);
+        cutOff.remove(roomId);
+    }
+
+    /**
+     * Whether a failed creation counts as Janus refusing the call: an answer that said no, or no answer in
+     * time. A connection lost on the way counts only once it has happened {@value #CUT_OFF_LIMIT} times,
+     * so a room whose creation brings the connection down does not make everyone switch back and forth.
+     */
+    boolean refusal(String roomId, Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return !(cause instanceof IOException) || cutOff.merge(roomId, 1, Integer::sum) >= CUT_OFF_LIMIT;
     }
 
     /** Ends a member's Janus session (and with it its handles), if it has one. */

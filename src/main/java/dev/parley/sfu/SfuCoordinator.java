@@ -3,7 +3,6 @@ package dev.parley.sfu;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.config.SfuConfig;
 import dev.parley.janus.JanusConnection;
-import dev.parley.janus.JanusException;
 import dev.parley.room.Participant;
 import dev.parley.room.Room;
 import dev.parley.room.RoomRegistry;
@@ -246,7 +245,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
 
     /**
      * Makes the room's Janus room; members join it once it exists ({@link SfuRoom#created}). Refused, the
-     * call stays peer to peer until it empties; failed on the connection, it comes back with Janus.
+     * call stays peer to peer until it empties; cut off by a lost connection, it comes back with Janus.
      */
     private void create(SfuRoom room, JanusAdmin admin) {
         String roomId = room.id;
@@ -255,7 +254,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
                 room.created.complete(null);
                 return;
             }
-            boolean refused = JanusException.isRefusal(error);
+            boolean refused = janusRooms.refusal(roomId, error);
             log.warn("room {}: Janus did not create the room ({}), so the call goes on peer to peer{}", roomId,
                     error.getMessage(), refused ? "" : " until Janus is back");
             // On the scheduler, after the "media-mode" messages of the join that opened the room
