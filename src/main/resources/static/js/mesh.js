@@ -16,10 +16,13 @@
  *   settingRemoteAnswer: boolean,
  *   localAttached: boolean,
  *   restarts: number,
+ *   offerer: boolean,
+ *   connected: boolean,
  *   disconnectTimer: number,
  *   queue: Promise<void>,
  *   stream: MediaStream,
  * }} Peer
+ * `offerer`: this side made the first offer (connectTo). `connected`: the connection has been up at least once.
  * @typedef {{
  *   sendSignal: (to: string, data: SignalData) => void,
  *   onRemoteStream: (peerId: string, stream: MediaStream) => void,
@@ -66,6 +69,7 @@ export class PeerMesh {
   /** Starts a connection to a participant that was present before us: we make the offer. */
   connectTo(peerId) {
     const peer = this.#create(peerId);
+    peer.offerer = true;
     for (const kind of KINDS) {
       // Always sendrecv, even without a device: tracks added later go out by replaceTrack, with no renegotiation.
       peer.pc.addTransceiver(this.tracks[kind] ?? kind, { direction: 'sendrecv', streams: [this.outStream] });
@@ -144,6 +148,8 @@ export class PeerMesh {
       settingRemoteAnswer: false,
       localAttached: false,
       restarts: 0,
+      offerer: false,
+      connected: false,
       disconnectTimer: 0,
       queue: Promise.resolve(),
       stream: new MediaStream(),
@@ -180,6 +186,7 @@ export class PeerMesh {
       switch (pc.connectionState) {
         case 'connected':
           peer.restarts = 0;
+          peer.connected = true;
           break;
         case 'new':
         case 'connecting':
@@ -212,6 +219,11 @@ export class PeerMesh {
       return;
     }
     peer.restarts++;
+    clearTimeout(peer.disconnectTimer);
+    peer.disconnectTimer = setTimeout(() => this.#restartIce(peer), CONNECT_TIMEOUT_MS);
+    // Never up, and this side only answered: the offering side may still wait for that answer, with no
+    // DTLS role yet, and an offer from here would make the roles clash. It sends its offer again instead.
+    if (!peer.offerer && !peer.connected) return;
     // After the signals queued before it, so that an answer on its way is applied first.
     peer.queue = peer.queue.then(() => {
       const state = peer.pc.connectionState;
@@ -226,8 +238,6 @@ export class PeerMesh {
       }
       peer.pc.restartIce();
     }).catch((error) => console.warn(`ICE restart towards ${peer.id} failed`, error));
-    clearTimeout(peer.disconnectTimer);
-    peer.disconnectTimer = setTimeout(() => this.#restartIce(peer), CONNECT_TIMEOUT_MS);
   }
 
   /** @param {Peer} peer @param {SignalData} data */
@@ -241,9 +251,14 @@ export class PeerMesh {
       if (peer.ignoreOffer) {
         return;
       }
+      // An offer sent again (see #restartIce) may be answered twice: only an offer waiting takes an answer.
+      if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
       peer.settingRemoteAnswer = description.type === 'answer';
-      await pc.setRemoteDescription(description);
-      peer.settingRemoteAnswer = false;
+      try {
+        await pc.setRemoteDescription(description);
+      } finally {
+        peer.settingRemoteAnswer = false;
+      }
       if (description.type === 'offer') {
         this.#attachLocal(peer);
         await pc.setLocalDescription();
