@@ -168,6 +168,11 @@ class SfuIT {
                 List<Browser.PcSnapshot> pcs = page.browser().peerConnections();
                 return pcs.size() == 2 && pcs.stream().allMatch(pc -> pc.state().equals("connected"));
             });
+            // A stream reaches its tile once its first packets have come (sfu.js): wait for that first.
+            page.awaitTrue(other + "'s tile fed by audio and video", () -> {
+                MeetingPage.TileMedia fed = page.tileMedia(other);
+                return fed.audio() != null && fed.video() != null;
+            });
             page.awaitTileMedia(other, "video frames from " + other + " through the SFU", 1500, m -> m.framesDecoded() > 0);
             // Two people would be a mesh in an ordinary meeting: these never made a direct connection.
             assertThat(page.browser().createdPeerConnections()).as(page.label() + "'s connections").isEqualTo(2);
