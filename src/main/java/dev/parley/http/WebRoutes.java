@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +31,12 @@ public final class WebRoutes {
     private final RoomSettingsStore settings;
     private final InstantSource clock;
     /** Whether this server can route large meetings through an SFU (it was started with one). */
-    private final java.util.function.BooleanSupplier largeMeetings;
+    private final BooleanSupplier largeMeetings;
     /** Creating a meeting writes to disk, so one address may create a few per minute, not thousands. */
     private final Map<String, TokenBucket> creations = new ConcurrentHashMap<>();
 
     public WebRoutes(Pages pages, RoomSettingsStore settings, InstantSource clock,
-            java.util.function.BooleanSupplier largeMeetings) {
+            BooleanSupplier largeMeetings) {
         this.pages = pages;
         this.settings = settings;
         this.clock = clock;
