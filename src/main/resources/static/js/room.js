@@ -16,6 +16,7 @@ import { PeoplePanel } from './ui/people-panel.js';
 import { SettingsDialog } from './ui/settings.js';
 import { copyMeetingLink, startClock } from './ui/meeting-info.js';
 import { setupModeration, takeModeratorKey } from './moderation.js';
+import { PrejoinRoom } from './ui/prejoin-room.js';
 
 /** @typedef {import('./protocol.js').ParticipantInfo} ParticipantInfo */
 /** @typedef {import('./ui/people-panel.js').Person} Person */
@@ -23,8 +24,6 @@ import { setupModeration, takeModeratorKey } from './moderation.js';
 const NAME_KEY = 'parley.name';
 const roomId = location.pathname.split('/').pop()?.toLowerCase() ?? '';
 const moderatorKey = takeModeratorKey(roomId);
-/** Refusals that a password typed on the pre-join screen can fix. */
-const PASSWORD_CODES = new Set(['password-required', 'bad-password']);
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const button = (/** @type {string} */ id) => /** @type {HTMLButtonElement} */ ($(id));
 
@@ -32,6 +31,10 @@ const media = new LocalMedia();
 const grid = new TileGrid($('grid'));
 const panels = new Panels();
 const people = new PeoplePanel();
+const prejoin = new PrejoinRoom(roomId, !moderatorKey, {
+  passwordRow: $('password-row'), password: /** @type {HTMLInputElement} */ ($('meeting-password')),
+  lockNotice: $('lock-notice'), error: $('join-error'),
+});
 /** @type {Map<string, Person>} everyone in the call, oneself included, in order of arrival */
 const everyone = new Map();
 /** @type {SignalingClient|null} */
@@ -96,15 +99,6 @@ function setupPrejoin() {
     : 'Your camera stopped (unplugged?). Turn it on to use it again.');
   bindToggles();
   button('prejoin-settings').addEventListener('click', () => settings.open());
-  // A protected meeting asks for its password up front rather than after a refused join (not its host,
-  // whose key admits them; a key that does not gets the refusal, which shows the field).
-  fetch(`/api/rooms/${encodeURIComponent(roomId)}`)
-    .then((response) => (response.ok ? response.json() : null))
-    .then((info) => {
-      if (info?.password && !moderatorKey) $('password-row').hidden = false;
-    })
-    .catch(() => {});
-
   $('prejoin-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     button('join-now').disabled = true;
@@ -239,13 +233,7 @@ async function enterCall() {
     // Refused before admission (password, room full, locked…): stay on the pre-join screen and say why.
     client.close();
     button('join-now').disabled = false;
-    if (PASSWORD_CODES.has(error.code)) {
-      $('password-row').hidden = false;
-      $('meeting-password').focus();
-      $('join-error').textContent = error.code === 'bad-password' ? 'That password is not right.' : 'This meeting needs a password.';
-      return;
-    }
-    $('join-error').textContent = `Could not join: ${error.message}`;
+    if (!prejoin.refused(error)) $('join-error').textContent = `Could not join: ${error.message}`;
   };
   client.onclose = (code) => {
     if (client !== signaling) return;
@@ -268,6 +256,7 @@ function startCall(client, joined) {
   mode.joined(joined.mode, [], !joined.resumed);
   rememberMeeting(roomId);
   // The pre-join screen goes away entirely, so its controls never shadow the call's.
+  prejoin.stop();
   $('prejoin').remove();
   $('call').hidden = false;
   grid.addLocal(joined.id, myName);

@@ -81,4 +81,33 @@ class ProtectedRoomIT extends BrowserTest {
         assertThat(alice.remoteTileNames()).containsExactly("Hosting");
         host.browser().awaitRemoteMediaFlowing(1);
     }
+
+    @Test
+    void aLockedMeetingSaysSoBeforeTheJoinAndAdmitsOnceUnlocked() {
+        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, "Hosting", "Alice");
+        MeetingPage host = pages.get(0);
+        host.openPanel("Participants");
+        host.click("Lock meeting");
+        host.awaitTrue("the lock is on", () -> "true".equals(host.ariaPressed("Unlock meeting")));
+
+        MeetingPage late = page("Late").openRoom(host.browser().driver().getCurrentUrl());
+        late.awaitLocalPreview();
+        late.enterName("Late");
+        WebElement notice = late.browser().driver().findElement(By.id("lock-notice"));
+        late.awaitTrue("the pre-join screen says the meeting is locked", notice::isDisplayed);
+        assertThat(notice.getText()).contains("locked");
+        late.click("Join now");
+        late.awaitTrue("the join is refused, the button usable again", () -> late.joinNowButton().isEnabled());
+        assertThat(notice.isDisplayed()).as("the refusal leaves the notice up").isTrue();
+        assertThat(host.remoteTileNames()).containsExactly("Alice");
+
+        host.click("Unlock meeting");
+        host.awaitTrue("the lock is off", () -> "false".equals(host.ariaPressed("Lock meeting")));
+        // The page asks again on its own; nobody reloads it.
+        late.awaitTrue("the notice goes once the host unlocks", () -> !notice.isDisplayed());
+        late.click("Join now");
+        late.awaitJoined("Late");
+        host.awaitRemoteTiles("Alice", "Late");
+        late.awaitRemoteTiles("Hosting", "Alice");
+    }
 }
