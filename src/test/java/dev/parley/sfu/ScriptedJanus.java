@@ -91,6 +91,7 @@ final class ScriptedJanus implements AutoCloseable {
     private volatile WsContext client;
     private volatile Refusal refusedRooms;
     private volatile Predicate<Request> dropOn;
+    private volatile boolean dropEvery;
 
     /** A scripted Janus on a free port; requests must carry {@code apiSecret} unless it is null. */
     ScriptedJanus(String apiSecret) {
@@ -187,7 +188,9 @@ final class ScriptedJanus implements AutoCloseable {
         requests.add(r);
         Predicate<Request> drop = dropOn;
         if (drop != null && drop.test(r)) {
-            dropOn = null;
+            if (!dropEvery) {
+                dropOn = null;
+            }
             ctx.closeSession();
             return;
         }
@@ -240,6 +243,13 @@ final class ScriptedJanus implements AutoCloseable {
 
     /** Closes the connection, unanswered, on the next request that passes {@code which}: a connection lost mid-request. */
     void dropConnectionOn(Predicate<Request> which) {
+        dropEvery = false;
+        dropOn = which;
+    }
+
+    /** Closes the connection, unanswered, on every request that passes {@code which}, on every connection. */
+    void dropConnectionOnEvery(Predicate<Request> which) {
+        dropEvery = true;
         dropOn = which;
     }
 

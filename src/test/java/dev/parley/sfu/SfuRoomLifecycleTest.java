@@ -67,6 +67,29 @@ class SfuRoomLifecycleTest extends ScriptedSfuTest {
     }
 
     @Test
+    void aRoomWhoseEveryCreationCutsTheConnectionStaysPeerToPeerAfterThreeTries() {
+        // Only this call's room: the check Parley makes on each new connection also creates one.
+        janus.dropConnectionOnEvery(r -> r.janus().equals("message") && r.request().equals("create")
+                && r.body().path("room").asText().equals(room));
+        Person ada = join("Ada");
+        assertThat(ada.next("joined").path("mode").asText()).isEqualTo("sfu");
+        JsonNode mesh = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            assertThat(ada.next("media-mode").path("mode").asText()).as("try %d", attempt).isEqualTo("sfu");
+            mesh = ada.next("media-mode");
+            assertThat(mesh.path("mode").asText()).as("after try %d", attempt).isEqualTo("mesh");
+        }
+        assertThat(mesh.path("reason").asText()).as("the third cut-off counts as a refusal")
+                .isEqualTo("The media server could not take this call; it continues peer to peer");
+        await("Parley is connected again", () -> parley.sfu().orElseThrow().available());
+        holds("no fourth try once the connection is back", Duration.ofMillis(500),
+                () -> ada.all("media-mode").size() == 6 && roomRequests("create").size() == 3);
+        Person bob = join("Bob");
+        assertThat(bob.next("joined").path("mode").asText()).as("the call stays peer to peer").isEqualTo("mesh");
+        assertThat(ada.all("error")).isEmpty();
+    }
+
+    @Test
     void whenTheLastPersonLeavesJanusDestroysTheRoomWithItsSecretAndEverySession() {
         Person ada = enter("Ada");
         Person bob = enter("Bob");
