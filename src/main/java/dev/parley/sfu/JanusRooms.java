@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,11 +85,22 @@ final class JanusRooms {
         return j.connection().destroySession(member.session).handle((ok, error) -> null);
     }
 
-    /** Destroys an emptied call's Janus room once {@code ended} (its members' sessions) is done. */
-    void destroyAfter(SfuRoom room, CompletableFuture<?> ended) {
-        CompletableFuture<Void> destroyed = ended.handle((ok, error) -> null).thenCompose(ignored -> destroy(room));
-        destroying.put(room.id, destroyed);
+    /**
+     * Destroys an emptied call's Janus room once {@code ended} (its members' sessions) is done, if
+     * {@code takeOutOfUse} removes the room from use. The destruction is on record before that removal, so
+     * the same call opened again at once makes its Janus room after it, never before (the old room would
+     * then be taken for one left from an earlier run, replaced, and the new one destroyed).
+     */
+    void destroyIfTakenOutOfUse(SfuRoom room, CompletableFuture<?> ended, BooleanSupplier takeOutOfUse) {
+        CompletableFuture<Boolean> decided = new CompletableFuture<>();
+        CompletableFuture<Void> destroyed = destroying.compute(room.id, (id, earlier) ->
+                (earlier == null ? CompletableFuture.<Void>completedFuture(null) : earlier)
+                        .thenCompose(ignored -> decided)
+                        .thenCompose(taken -> taken
+                                ? ended.handle((ok, error) -> null).thenCompose(ignored -> destroy(room))
+                                : CompletableFuture.<Void>completedFuture(null)));
         destroyed.whenComplete((ok, error) -> destroying.remove(room.id, destroyed));
+        decided.complete(takeOutOfUse.getAsBoolean());
     }
 
     private CompletableFuture<Void> destroy(SfuRoom room) {

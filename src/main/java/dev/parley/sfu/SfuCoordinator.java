@@ -160,8 +160,8 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         room.unpublished(member.screen.id);
         CompletableFuture<Void> ended = member.publishing.then(() -> member.ready.handle((ok, error) -> null)
                 .thenCompose(ignored -> janusRooms.endSession(member)));
-        if (room.members.isEmpty() && sfuRooms.remove(roomId, room)) {
-            janusRooms.destroyAfter(room, ended);
+        if (room.members.isEmpty()) {
+            janusRooms.destroyIfTakenOutOfUse(room, ended, () -> sfuRooms.remove(roomId, room));
         }
     }
 
