@@ -68,16 +68,16 @@ class AccessibilityIT extends BrowserTest {
 
     @Test
     void callWithPanelsAndSettingsHasNoSeriousViolations() {
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, "Alice", "Bob");
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, "Alice", "Bob");
         MeetingPage alice = pages.get(0), bob = pages.get(1);
         List<String> blocking = new ArrayList<>();
 
         // Chat open, with messages from both sides (one with a link) and an unread-free badge.
-        alice.openChat();
-        bob.openChat();
-        bob.sendChat("Hi Alice, the notes are at https://example.org/notes");
-        alice.sendChat("Thanks, <b>Bob</b>!");
-        alice.awaitChatMessages(2);
+        alice.chat().open();
+        bob.chat().open();
+        bob.chat().send("Hi Alice, the notes are at https://example.org/notes");
+        alice.chat().send("Thanks, <b>Bob</b>!");
+        alice.chat().awaitMessages(2);
         blocking.addAll(scan(alice.browser(), "call, chat panel open"));
 
         bob.click("Mute microphone");
@@ -99,8 +99,8 @@ class AccessibilityIT extends BrowserTest {
         // Chat closed with an unread badge on its button; Bob's reactions menu open.
         alice.click("Participants");
         alice.awaitToggle("Participants", false);
-        bob.sendChat("Can everyone see my screen?");
-        alice.awaitTrue("the unread badge on Alice's Chat button", () -> alice.chatBadge() != null);
+        bob.chat().send("Can everyone see my screen?");
+        alice.awaitTrue("the unread badge on Alice's Chat button", () -> alice.chat().badge() != null);
         blocking.addAll(scan(alice.browser(), "call, panels closed, unread chat badge"));
         bob.click("Send a reaction");
         bob.awaitTrue("the reactions menu open", () -> "true".equals(bob.button("Send a reaction").getAttribute("aria-expanded")));
@@ -108,7 +108,7 @@ class AccessibilityIT extends BrowserTest {
 
         // Phone size, where a panel is a full-screen sheet.
         alice.browser().driver().manage().window().setSize(new Dimension(390, 844));
-        alice.openChat();
+        alice.chat().open();
         blocking.addAll(scan(alice.browser(), "call at 390x844, chat sheet open"));
 
         assertThat(blocking).as("serious or critical axe violations (details printed above)").isEmpty();

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.parley.Parley;
-import dev.parley.e2e.MeetingPage.ChatLine;
+import dev.parley.e2e.MeetingChat.Line;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +32,7 @@ class ChatIT extends BrowserTest {
 
     @Test
     void messagesArriveWithNamesRenderAsTextAndLimitsReachOnlyTheSender() {
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, name -> {
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, name -> {
             Browser browser = Browser.launch(name);
             browser.countDialogs();
             return browser;
@@ -42,43 +42,43 @@ class ChatIT extends BrowserTest {
         bob.recordToasts();
 
         // Delivery, and the unread badge while Bob's panel is closed.
-        alice.openChat();
-        assertThat(bob.chatBadge()).as("Bob's unread badge before any message").isNull();
+        alice.chat().open();
+        assertThat(bob.chat().badge()).as("Bob's unread badge before any message").isNull();
         Instant sentAt = Instant.now();
-        alice.sendChat("Hello Bob, can you hear me?");
-        bob.awaitTrue("unread badge \"1\" on Bob's closed Chat button", () -> "1".equals(bob.chatBadge()));
+        alice.chat().send("Hello Bob, can you hear me?");
+        bob.awaitTrue("unread badge \"1\" on Bob's closed Chat button", () -> "1".equals(bob.chat().badge()));
         assertThat(bob.ariaPressed("Chat")).isEqualTo("false");
-        bob.openChat();
-        bob.awaitTrue("the unread badge to clear once the chat is open", () -> bob.chatBadge() == null);
+        bob.chat().open();
+        bob.awaitTrue("the unread badge to clear once the chat is open", () -> bob.chat().badge() == null);
 
-        ChatLine hello = last(bob.awaitChatMessages(1));
+        Line hello = last(bob.chat().awaitMessages(1));
         assertThat(hello.sender()).isEqualTo("Alice");
         assertThat(hello.text()).isEqualTo("Hello Bob, can you hear me?");
         assertThat(hello.timeText()).as("visible time of the message").isNotBlank();
         assertThat(Duration.between(sentAt, Instant.parse(hello.dateTime())).abs())
             .as("the message's <time datetime> (%s) is the time it was sent", hello.dateTime())
             .isLessThan(Duration.ofMinutes(1));
-        assertThat(last(alice.awaitChatMessages(1)).sender()).as("own message, on the sender's page").isEqualTo("Alice (you)");
+        assertThat(last(alice.chat().awaitMessages(1)).sender()).as("own message, on the sender's page").isEqualTo("Alice (you)");
 
-        bob.sendChat("Loud and clear.");
-        alice.awaitTrue("Bob's reply on Alice's page", () -> last(alice.chatMessages()).text().equals("Loud and clear."));
-        assertThat(last(alice.chatMessages()).sender()).isEqualTo("Bob");
+        bob.chat().send("Loud and clear.");
+        alice.awaitTrue("Bob's reply on Alice's page", () -> last(alice.chat().messages()).text().equals("Loud and clear."));
+        assertThat(last(alice.chat().messages()).sender()).isEqualTo("Bob");
 
         // Hostile markup is text: nothing is parsed, nothing runs, on either page.
-        alice.sendChat(XSS);
-        ChatLine xss = awaitLast(bob, XSS);
+        alice.chat().send(XSS);
+        Line xss = awaitLast(bob, XSS);
         assertThat(xss.elementsInText()).as("elements created from the message text").isEmpty();
         awaitLast(alice, XSS);
         for (MeetingPage page : pages) {
-            assertThat(page.chatLogElements("img")).as("%s: <img> elements in the chat log", page.label()).isZero();
+            assertThat(page.chat().logElements("img")).as("%s: <img> elements in the chat log", page.label()).isZero();
             assertThat(page.browser().dialogCalls()).as("%s: alert/confirm/prompt calls", page.label()).isZero();
             assertThatThrownBy(() -> page.browser().driver().switchTo().alert())
                 .as("%s: an open dialog", page.label()).isInstanceOf(NoAlertPresentException.class);
         }
 
         // http(s) links become safe anchors; a javascript: "link" stays text.
-        alice.sendChat("Agenda: https://example.org/agenda?day=1, notes at http://intranet.example/notes.");
-        ChatLine links = awaitLast(bob, "Agenda: https://example.org/agenda?day=1, notes at http://intranet.example/notes.");
+        alice.chat().send("Agenda: https://example.org/agenda?day=1, notes at http://intranet.example/notes.");
+        Line links = awaitLast(bob, "Agenda: https://example.org/agenda?day=1, notes at http://intranet.example/notes.");
         assertThat(links.links()).as("anchors in the message").hasSize(2);
         assertThat(links.links()).extracting(l -> l.get("href"))
             .containsExactly("https://example.org/agenda?day=1", "http://intranet.example/notes");
@@ -86,25 +86,25 @@ class ChatIT extends BrowserTest {
             assertThat(link.get("rel").split(" ")).as("rel of %s", link).contains("noopener", "noreferrer");
         }
         String js = "Try javascript:alert(document.domain) or JavaScript:void(0)";
-        alice.sendChat(js);
-        ChatLine jsLine = awaitLast(bob, js);
+        alice.chat().send(js);
+        Line jsLine = awaitLast(bob, js);
         assertThat(jsLine.links()).as("anchors made from a javascript: URL").isEmpty();
         assertThat(jsLine.elementsInText()).isEmpty();
 
         // Too long (2,001 characters, past the field's own maxlength): an error toast for Alice only.
-        int before = bob.chatMessages().size();
-        alice.sendChatBypassingField("x".repeat(2001));
+        int before = bob.chat().messages().size();
+        alice.chat().sendBypassingField("x".repeat(2001));
         String error = alice.awaitToast("saying the message is too long",
             t -> t.toLowerCase().contains("longer than 2000") || t.toLowerCase().contains("too long"));
         System.out.println("[chat] too-long error toast on the sender: " + error);
         // Exactly 2,000 is allowed. It also marks the end: what the server sent Bob before it has arrived.
         String limit = "y".repeat(2000);
-        alice.sendChatBypassingField(limit);
+        alice.chat().sendBypassingField(limit);
         awaitLast(bob, limit);
         awaitLast(alice, limit);
-        assertThat(bob.chatMessages()).as("Bob's messages after the refused one and the 2,000-character one")
+        assertThat(bob.chat().messages()).as("Bob's messages after the refused one and the 2,000-character one")
             .hasSize(before + 1).noneMatch(m -> m.text().length() > 2000);
-        assertThat(alice.chatMessages()).noneMatch(m -> m.text().length() > 2000);
+        assertThat(alice.chat().messages()).noneMatch(m -> m.text().length() > 2000);
         assertThat(bob.toasts()).as("toasts on the receiver").noneMatch(ChatIT::looksLikeError);
 
         // Too fast: a burst of 15 goes past the allowance; the refused ones reach nobody, the error only Alice.
@@ -116,16 +116,16 @@ class ChatIT extends BrowserTest {
         System.out.println("[chat] rate-limit toast on the sender: " + tooFast);
         // Once the allowance refills, one more message gets through and closes the burst on both pages.
         alice.awaitTrue("a message accepted again after the burst", () -> {
-            if (alice.chatMessages().stream().anyMatch(m -> m.text().equals("after the burst"))) {
+            if (alice.chat().messages().stream().anyMatch(m -> m.text().equals("after the burst"))) {
                 return true;
             }
-            alice.sendChat("after the burst");
+            alice.chat().send("after the burst");
             Browser.pause(1000);
             return false;
         });
         awaitLast(bob, "after the burst");
-        List<String> aliceBurst = burst(alice.chatMessages());
-        List<String> bobBurst = burst(bob.chatMessages());
+        List<String> aliceBurst = burst(alice.chat().messages());
+        List<String> bobBurst = burst(bob.chat().messages());
         System.out.printf("[chat] burst of 15: %d accepted (%s)%n", aliceBurst.size(), aliceBurst);
         assertThat(aliceBurst).as("accepted burst messages").isNotEmpty().hasSizeLessThan(15);
         assertThat(bobBurst).as("burst messages Bob received = the ones accepted").isEqualTo(aliceBurst);
@@ -134,16 +134,16 @@ class ChatIT extends BrowserTest {
 
     @Test
     void lateJoinerSeesEarlierMessagesInOrder() {
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, "Alice", "Bob");
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, "Alice", "Bob");
         MeetingPage alice = pages.get(0), bob = pages.get(1);
-        alice.openChat();
-        bob.openChat();
+        alice.chat().open();
+        bob.chat().open();
         // Each waits for the previous message, so the server's order is the order written here.
-        alice.sendChat("First, from Alice");
+        alice.chat().send("First, from Alice");
         awaitLast(bob, "First, from Alice");
-        bob.sendChat("Second, from Bob: https://example.org/doc");
+        bob.chat().send("Second, from Bob: https://example.org/doc");
         awaitLast(alice, "Second, from Bob: https://example.org/doc");
-        alice.sendChat("Third, " + XSS);
+        alice.chat().send("Third, " + XSS);
         awaitLast(bob, "Third, " + XSS);
 
         Browser carolBrowser = Browser.launch("Carol");
@@ -152,42 +152,42 @@ class ChatIT extends BrowserTest {
         carol.awaitLocalPreview();
         carol.joinAs("Carol");
         carol.awaitRemoteTiles(MeetingPage.IN_CALL_TIMEOUT, "Alice", "Bob");
-        carol.openChat();
-        List<ChatLine> history = carol.awaitChatMessages(3);
-        assertThat(history).extracting(ChatLine::sender, ChatLine::text).containsExactly(
+        carol.chat().open();
+        List<Line> history = carol.chat().awaitMessages(3);
+        assertThat(history).extracting(Line::sender, Line::text).containsExactly(
             tuple("Alice", "First, from Alice"),
             tuple("Bob", "Second, from Bob: https://example.org/doc"),
             tuple("Alice", "Third, " + XSS));
         assertThat(history).allSatisfy(m -> assertThat(m.timeText()).isNotBlank());
         assertThat(history.stream().map(m -> Instant.parse(m.dateTime())).toList()).as("history times").isSorted();
         assertThat(history.get(1).links()).extracting(l -> l.get("href")).containsExactly("https://example.org/doc");
-        assertThat(carol.chatLogElements("img")).as("<img> elements in Carol's chat log").isZero();
+        assertThat(carol.chat().logElements("img")).as("<img> elements in Carol's chat log").isZero();
 
         // And the late joiner takes part live.
-        carol.sendChat("Sorry I'm late");
-        ChatLine seen = awaitLast(alice, "Sorry I'm late");
+        carol.chat().send("Sorry I'm late");
+        Line seen = awaitLast(alice, "Sorry I'm late");
         assertThat(seen.sender()).isEqualTo("Carol");
         assertThat(awaitLast(bob, "Sorry I'm late").sender()).isEqualTo("Carol");
     }
 
     // ---- helpers ----
 
-    private static ChatLine last(List<ChatLine> lines) {
+    private static Line last(List<Line> lines) {
         assertThat(lines).isNotEmpty();
         return lines.get(lines.size() - 1);
     }
 
     /** Waits until the newest message on the page has exactly this text. */
-    private static ChatLine awaitLast(MeetingPage page, String text) {
+    private static Line awaitLast(MeetingPage page, String text) {
         page.awaitTrue("newest chat message \"" + abbreviate(text) + "\"", () -> {
-            List<ChatLine> lines = page.chatMessages();
+            List<Line> lines = page.chat().messages();
             return !lines.isEmpty() && lines.get(lines.size() - 1).text().equals(text);
         });
-        return last(page.chatMessages());
+        return last(page.chat().messages());
     }
 
-    private static List<String> burst(List<ChatLine> lines) {
-        return lines.stream().map(ChatLine::text).filter(t -> t.startsWith("burst ")).toList();
+    private static List<String> burst(List<Line> lines) {
+        return lines.stream().map(Line::text).filter(t -> t.startsWith("burst ")).toList();
     }
 
     private static boolean looksLikeError(String toast) {

@@ -26,7 +26,7 @@ class InCallIT extends BrowserTest {
 
     @Test
     void participantsPanelListsEveryoneWithLiveMicrophoneState() {
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, "Alice", "Bob");
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, "Alice", "Bob");
         MeetingPage alice = pages.get(0), bob = pages.get(1);
 
         alice.openPanel("Participants");
@@ -60,7 +60,7 @@ class InCallIT extends BrowserTest {
 
     @Test
     void raisedHandAndReactionsReachTheOtherPage() {
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, "Alice", "Bob");
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, "Alice", "Bob");
         MeetingPage alice = pages.get(0), bob = pages.get(1);
         alice.recordToasts();
         bob.recordToasts();

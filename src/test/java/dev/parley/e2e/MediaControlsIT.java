@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.parley.Parley;
-import dev.parley.e2e.MeetingPage.MediaWindow;
+import dev.parley.e2e.TileMedia.Window;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,27 +29,27 @@ class MediaControlsIT extends BrowserTest {
 
     @Test
     void muteSilencesTheSenderForOthersAndShowsTheMutedIcon() {
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, name -> {
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, name -> {
             Browser browser = Browser.launch(name);
             browser.recordCapturedTracks();
             return browser;
         }, "Alice", "Bob");
         MeetingPage alice = pages.get(0), bob = pages.get(1);
-        MediaWindow live = bob.awaitTileMedia("Alice", "Alice's audio energy growing", WINDOW_MS, w -> w.audioEnergy() > AUDIBLE);
+        Window live = bob.media("Alice").await("Alice's audio energy growing", WINDOW_MS, w -> w.audioEnergy() > AUDIBLE);
         assertMutedIcon(bob, "Alice", false);
         alice.awaitToggle("Mute microphone", false);
 
         alice.click("Mute microphone");
         alice.awaitToggle("Unmute microphone", true);
         awaitMutedIcon(bob, "Alice", true);
-        MediaWindow muted = awaitSilence(bob, "Alice");
+        Window muted = awaitSilence(bob, "Alice");
         // Muting also releases the microphone (the browser's indicator goes out): no microphone track is still live.
         alice.awaitTrue("every microphone track Alice captured to be stopped", () -> liveMicrophones(alice) == 0);
 
         alice.click("Unmute microphone");
         alice.awaitToggle("Mute microphone", false);
         awaitMutedIcon(bob, "Alice", false);
-        MediaWindow unmuted = bob.awaitTileMedia("Alice", "Alice's audio energy growing again after unmute", WINDOW_MS,
+        Window unmuted = bob.media("Alice").await("Alice's audio energy growing again after unmute", WINDOW_MS,
             w -> w.audioEnergy() > AUDIBLE);
         System.out.printf("[mute] Alice's audio energy on Bob's page per %d ms: live %s, muted %s, unmuted %s%n",
             WINDOW_MS, live, muted, unmuted);
@@ -64,7 +64,7 @@ class MediaControlsIT extends BrowserTest {
         alice.pressShortcut('d');
         alice.awaitToggle("Mute microphone", false);
         awaitMutedIcon(bob, "Alice", false);
-        bob.awaitTileMedia("Alice", "audio energy again after a second Ctrl+D", WINDOW_MS, w -> w.audioEnergy() > AUDIBLE);
+        bob.media("Alice").await("audio energy again after a second Ctrl+D", WINDOW_MS, w -> w.audioEnergy() > AUDIBLE);
 
         // Muting one person says nothing about the other.
         assertMutedIcon(alice, "Bob", false);
@@ -82,7 +82,7 @@ class MediaControlsIT extends BrowserTest {
 
     @Test
     void aSecondClickWhileTheMicrophoneOpensMutesAgain() {
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, name -> {
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, name -> {
             Browser browser = Browser.launch(name);
             browser.recordCapturedTracks();
             // A microphone that takes 1.5 s to open again, as some devices do.
@@ -109,13 +109,13 @@ class MediaControlsIT extends BrowserTest {
 
     @Test
     void cameraOffShowsAvatarAndStopsVideoThenVideoReturns() {
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, name -> {
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, name -> {
             Browser browser = Browser.launch(name);
             browser.recordCapturedTracks();
             return browser;
         }, "Alice", "Bob");
         MeetingPage alice = pages.get(0), bob = pages.get(1);
-        MediaWindow on = bob.awaitTileMedia("Alice", "Alice's video flowing", WINDOW_MS,
+        Window on = bob.media("Alice").await("Alice's video flowing", WINDOW_MS,
             w -> w.framesDecoded() > 10 && w.videoBytes() > 0);
         assertThat(bob.tileClasses("Alice")).doesNotContain("no-video");
         assertThat(bob.tileAvatar("Alice")).as("avatar on Alice's tile while her camera is on").isNull();
@@ -125,7 +125,7 @@ class MediaControlsIT extends BrowserTest {
         alice.awaitToggle("Turn on camera", true);
         bob.awaitTrue("Alice's tile to show the no-video placeholder", () -> bob.tileClasses("Alice").contains("no-video"));
         bob.awaitTrue("the avatar \"A\" on Alice's tile", () -> "A".equals(bob.tileAvatar("Alice")));
-        MediaWindow off = bob.awaitTileMedia("Alice", "video bytes/s under 20% of the camera-on rate ("
+        Window off = bob.media("Alice").await("video bytes/s under 20% of the camera-on rate ("
             + Math.round(on.videoBytesPerSecond()) + " B/s)", WINDOW_MS,
             w -> w.videoBytesPerSecond() < 0.2 * on.videoBytesPerSecond());
         // "Stop video" also releases the camera (its light goes out): no camera track is still live.
@@ -136,7 +136,7 @@ class MediaControlsIT extends BrowserTest {
         alice.awaitToggle("Turn off camera", false);
         bob.awaitTrue("the placeholder to go from Alice's tile", () -> !bob.tileClasses("Alice").contains("no-video"));
         assertThat(bob.tileAvatar("Alice")).as("avatar on Alice's tile after Ctrl+E").isNull();
-        MediaWindow back = bob.awaitTileMedia("Alice", "frames decoded and bytes back above half the camera-on rate",
+        Window back = bob.media("Alice").await("frames decoded and bytes back above half the camera-on rate",
             WINDOW_MS, w -> w.framesDecoded() > 10 && w.videoBytesPerSecond() > 0.5 * on.videoBytesPerSecond());
         System.out.printf("[camera] Alice's video on Bob's page per %d ms: on %s, off %s, back on %s%n", WINDOW_MS, on, off, back);
         assertThat(alice.browser().capturedTracks().stream()
@@ -155,21 +155,21 @@ class MediaControlsIT extends BrowserTest {
             () -> bob.tileClasses("Alice").contains("no-video"));
         alice.click("Turn on camera");
         alice.awaitToggle("Turn off camera", false);
-        bob.awaitTileMedia("Alice", "frames again after turning the lost camera on", WINDOW_MS, w -> w.framesDecoded() > 10);
+        bob.media("Alice").await("frames again after turning the lost camera on", WINDOW_MS, w -> w.framesDecoded() > 10);
     }
 
     @Test
     void presentingSendsTheScreenAndTakesTheLargeTileThenCameraReturns() {
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers,
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers,
             name -> Browser.launch(name, Browser.SCREEN_1280x720), "Alice", "Bob");
         MeetingPage alice = pages.get(0), bob = pages.get(1);
-        bob.awaitTileMedia("Alice", "Alice's camera at 640 px wide", WINDOW_MS,
+        bob.media("Alice").await("Alice's camera at 640 px wide", WINDOW_MS,
             w -> w.frameWidth() == 640 && w.framesDecoded() > 0);
         alice.awaitToggle("Present now", false);
 
         alice.click("Present now");
         alice.awaitToggle("Stop presenting", true);
-        MediaWindow screen = bob.awaitTileMedia("Alice", "Alice's screen at 1280 px wide", WINDOW_MS,
+        Window screen = bob.media("Alice").await("Alice's screen at 1280 px wide", WINDOW_MS,
             w -> w.frameWidth() == 1280 && w.framesDecoded() > 0);
         bob.awaitTrue("Alice's tile marked presenting and in the large spot", () ->
             bob.tileClasses("Alice").containsAll(List.of("presenting", "spotlight")));
@@ -181,7 +181,7 @@ class MediaControlsIT extends BrowserTest {
 
         alice.click("Stop presenting");
         alice.awaitToggle("Present now", false);
-        MediaWindow camera = bob.awaitTileMedia("Alice", "Alice's camera back at 640 px wide", WINDOW_MS,
+        Window camera = bob.media("Alice").await("Alice's camera back at 640 px wide", WINDOW_MS,
             w -> w.frameWidth() == 640 && w.framesDecoded() > 0);
         bob.awaitTrue("Alice's tile back in the grid", () -> {
             var classes = bob.tileClasses("Alice");
@@ -198,10 +198,10 @@ class MediaControlsIT extends BrowserTest {
      * Waits for a window with no audio energy from that tile, then requires the next window to be silent
      * too: energy has stopped growing, rather than one quiet moment between two beeps.
      */
-    private static MediaWindow awaitSilence(MeetingPage page, String tile) {
-        MediaWindow first = page.awaitTileMedia(tile, "no audio energy from " + tile + " while muted", WINDOW_MS,
+    private static Window awaitSilence(MeetingPage page, String tile) {
+        Window first = page.media(tile).await("no audio energy from " + tile + " while muted", WINDOW_MS,
             w -> w.audioEnergy() < SILENT);
-        MediaWindow next = page.measureTile(tile, WINDOW_MS);
+        Window next = page.media(tile).measure(WINDOW_MS);
         assertThat(next.audioEnergy()).as("%s: audio energy from %s in the window after a silent one %s; that window: %s",
             page.label(), tile, first, next).isLessThan(SILENT);
         // Not even silence: a muted microphone sends no packets, which every receiver would decode.

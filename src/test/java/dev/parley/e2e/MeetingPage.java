@@ -7,10 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -213,57 +211,6 @@ public final class MeetingPage {
         return URI.create(browser.driver().getCurrentUrl()).getPath();
     }
 
-    // ---- whole calls, for scenario tests ----
-
-    /**
-     * Launches one browser per name with {@code launch} (e.g. {@code Browser::launch}; each is added to
-     * {@code opened}, which the caller closes) and joins them one after another: the first creates the
-     * meeting with "New meeting", the others open its link. Then waits until every page shows every
-     * other participant's tile and receives their audio and video.
-     */
-    public static List<MeetingPage> joinCall(String baseUrl, List<Browser> opened, Function<String, Browser> launch,
-                                             String... names) {
-        List<MeetingPage> pages = joinOneByOne(baseUrl, opened, launch, names);
-        for (int i = 0; i < pages.size(); i++) {
-            List<String> others = new ArrayList<>(List.of(names));
-            others.remove(i);
-            pages.get(i).awaitRemoteTiles(IN_CALL_TIMEOUT, others.toArray(String[]::new));
-        }
-        for (MeetingPage page : pages) {
-            page.browser().awaitRemoteMediaFlowing(names.length - 1);
-        }
-        return pages;
-    }
-
-    /**
-     * Launches one browser per name and clicks "Join now" on each in turn, without waiting for media:
-     * the first creates the meeting with "New meeting", the others open its link ({@link #path()} of the
-     * first page's room).
-     */
-    public static List<MeetingPage> joinOneByOne(String baseUrl, List<Browser> opened, Function<String, Browser> launch,
-                                                 String... names) {
-        List<MeetingPage> pages = new ArrayList<>();
-        String room = null;
-        for (String name : names) {
-            Browser browser = launch.apply(name);
-            opened.add(browser);
-            MeetingPage page = new MeetingPage(browser, baseUrl);
-            if (room == null) {
-                room = page.openLanding().createMeeting();
-            } else {
-                page.openRoom(room);
-            }
-            page.awaitLocalPreview();
-            page.joinAs(name);
-            pages.add(page);
-        }
-        return pages;
-    }
-
-    public static List<MeetingPage> joinCall(String baseUrl, List<Browser> opened, String... names) {
-        return joinCall(baseUrl, opened, Browser::launch, names);
-    }
-
     // ---- in-call features: toggles, shortcuts, chat, toasts, tiles, participants ----
 
     /** How long in-call UI conditions (which cross the server and another browser) may take. */
@@ -306,81 +253,9 @@ public final class MeetingPage {
         awaitToggle(toggleName, true);
     }
 
-    /** One chat message as shown: sender, time, text, and what the text turned into in the DOM. */
-    public record ChatLine(String sender, String dateTime, String timeText, String text,
-                           List<String> elementsInText, List<Map<String, String>> links) {}
-
-    /** Opens the chat panel and waits for its heading. */
-    public void openChat() {
-        openPanel("Chat");
-        awaitTrue("chat heading \"In-call messages\"", () -> Boolean.TRUE.equals(browser.driver().executeScript(
-            "return Array.from(document.querySelectorAll('h1,h2,h3')).some(h => h.textContent.trim() === 'In-call messages' && h.getClientRects().length > 0)")));
-    }
-
-    /** Types a message into "Send a message" and presses Enter. */
-    public void sendChat(String text) {
-        textField("Send a message").sendKeys(text, Keys.ENTER);
-    }
-
-    /**
-     * Puts text into "Send a message" by script, past the field's maxlength (as a modified client could),
-     * then presses "Send": for testing what the server accepts.
-     */
-    public void sendChatBypassingField(String text) {
-        WebElement field = textField("Send a message");
-        browser.driver().executeScript("arguments[0].value = arguments[1]", field, text);
-        click("Send");
-    }
-
-    /** The messages in the "Chat messages" log, oldest first. */
-    public List<ChatLine> chatMessages() {
-        Object raw = browser.driver().executeScript("""
-            const log = document.querySelector('[role="log"][aria-label="Chat messages"]');
-            if (!log) return null;
-            return Array.from(log.querySelectorAll('article.chat-message')).map(m => {
-              const time = m.querySelector('time.chat-time');
-              const text = m.querySelector('p.chat-text');
-              return {
-                sender: (m.querySelector('.chat-sender') || {}).textContent || '',
-                dateTime: time ? time.getAttribute('datetime') || '' : '',
-                timeText: time ? time.textContent : '',
-                text: text ? text.textContent : '',
-                elements: text ? Array.from(text.querySelectorAll('*')).map(e => e.tagName.toLowerCase()) : [],
-                links: text ? Array.from(text.querySelectorAll('a')).map(a => ({href: a.getAttribute('href') || '',
-                  rel: a.getAttribute('rel') || '', target: a.getAttribute('target') || '', text: a.textContent})) : []
-              };
-            });
-            """);
-        if (raw == null) {
-            throw new AssertionError(label() + ": no role=log region named \"Chat messages\"");
-        }
-        List<ChatLine> lines = new ArrayList<>();
-        for (Object o : (List<?>) raw) {
-            Map<?, ?> m = (Map<?, ?>) o;
-            List<Map<String, String>> links = new ArrayList<>();
-            for (Object l : (List<?>) m.get("links")) {
-                Map<String, String> link = new TreeMap<>();
-                ((Map<?, ?>) l).forEach((k, v) -> link.put(String.valueOf(k), String.valueOf(v)));
-                links.add(link);
-            }
-            lines.add(new ChatLine(String.valueOf(m.get("sender")), String.valueOf(m.get("dateTime")),
-                String.valueOf(m.get("timeText")), String.valueOf(m.get("text")),
-                ((List<?>) m.get("elements")).stream().map(String::valueOf).toList(), links));
-        }
-        return lines;
-    }
-
-    /** Waits until the chat log holds at least {@code count} messages, and returns them. */
-    public List<ChatLine> awaitChatMessages(int count) {
-        awaitTrue("at least " + count + " chat message(s) in the log", () -> chatMessages().size() >= count);
-        return chatMessages();
-    }
-
-    /** Elements of a tag anywhere inside the chat log (e.g. "img" for an injected image). */
-    public long chatLogElements(String tag) {
-        return ((Number) browser.driver().executeScript(
-            "const l = document.querySelector('[role=\"log\"][aria-label=\"Chat messages\"]'); return l ? l.getElementsByTagName(arguments[0]).length : -1",
-            tag)).longValue();
+    /** The chat panel of this page. */
+    public MeetingChat chat() {
+        return new MeetingChat(this);
     }
 
     /** Whether a displayed role=status element reads "Reconnecting…" (the page shows it while its signaling socket is down). */
@@ -390,24 +265,6 @@ public final class MeetingPage {
               el.textContent.trim() === 'Reconnecting\u2026' && el.getClientRects().length > 0
               && getComputedStyle(el).visibility !== 'hidden');
             """));
-    }
-
-    /**
-     * The unread badge on the Chat button: the number it shows when visible, or null when hidden or empty.
-     * The number is drawn by CSS from data-count, so the button's visible text stays its name; a badge
-     * whose number is plain text is read as well.
-     */
-    public String chatBadge() {
-        Object text = browser.driver().executeScript("""
-            const b = document.getElementById('chat-badge');
-            if (!b || b.hidden || b.getClientRects().length === 0) return null;
-            // The number is either the badge's text or drawn by CSS (::after { content: attr(data-count) }).
-            const after = getComputedStyle(b, '::after').content;
-            const drawn = after && after !== 'none' && after !== 'normal' ? after.replace(/^"|"$/g, '') : '';
-            const shown = (b.textContent.trim() || drawn).trim();
-            return shown ? shown : null;
-            """);
-        return text == null ? null : String.valueOf(text);
     }
 
     /** From now on, keeps every toast added to the aria-live region #toasts (they vanish after a few seconds). */
@@ -445,7 +302,7 @@ public final class MeetingPage {
     /** The participant tile (role=group with a video) named {@code name}, e.g. "Bob" or "Alice (you)". */
     public WebElement tile(String name) {
         List<WebElement> found = browser.driver().findElements(By.xpath(
-            "//*[@role='group'][@aria-label=" + literal(name) + "][.//video]"));
+            "//*[@role='group'][@aria-label=" + AccessibleNames.literal(name) + "][.//video]"));
         if (found.size() != 1) {
             throw new AssertionError(label() + ": expected one tile named \"" + name + "\", found " + found.size()
                 + "; tiles " + tileNames());
@@ -461,7 +318,7 @@ public final class MeetingPage {
 
     /** Whether a role=img with this accessible name (e.g. "Microphone off") is displayed inside the tile. */
     public boolean tileShowsImage(String tileName, String imageLabel) {
-        return tile(tileName).findElements(By.xpath(".//*[@role='img'][@aria-label=" + literal(imageLabel) + "]"))
+        return tile(tileName).findElements(By.xpath(".//*[@role='img'][@aria-label=" + AccessibleNames.literal(imageLabel) + "]"))
             .stream().anyMatch(WebElement::isDisplayed);
     }
 
@@ -471,30 +328,9 @@ public final class MeetingPage {
             .map(WebElement::getText).findFirst().orElse(null);
     }
 
-    /** The inbound streams that feed a remote tile's &lt;video&gt; and &lt;audio&gt; (null where none matches). */
-    public record TileMedia(Browser.InboundSnapshot video, Browser.InboundSnapshot audio, long atNanos) {}
-
-    public TileMedia tileMedia(String tileName) {
-        Map<?, ?> ids = (Map<?, ?>) browser.driver().executeScript("""
-            const tile = Array.from(document.querySelectorAll('[role="group"][aria-label]'))
-              .find(el => el.getAttribute('aria-label') === arguments[0] && el.querySelector('video'));
-            const track = (el, kind) => {
-              const s = el && el.srcObject;
-              const t = s && (kind === 'video' ? s.getVideoTracks() : s.getAudioTracks())[0];
-              return t ? t.id : '';
-            };
-            return tile ? {video: track(tile.querySelector('video'), 'video'), audio: track(tile.querySelector('audio'), 'audio')}
-                        : {video: '', audio: ''};
-            """, tileName);
-        List<Browser.InboundSnapshot> inbound = browser.inbound();
-        long at = System.nanoTime();
-        Browser.InboundSnapshot video = inbound.stream()
-            .filter(s -> s.kind().equals("video") && !s.trackId().isEmpty() && s.trackId().equals(ids.get("video")))
-            .findFirst().orElse(null);
-        Browser.InboundSnapshot audio = inbound.stream()
-            .filter(s -> s.kind().equals("audio") && !s.trackId().isEmpty() && s.trackId().equals(ids.get("audio")))
-            .findFirst().orElse(null);
-        return new TileMedia(video, audio, at);
+    /** The media that reaches a remote tile, read from getStats. */
+    public TileMedia media(String tileName) {
+        return new TileMedia(this, tileName);
     }
 
     /** Waits until the tile labelled {@code tileName} is (or is no longer) highlighted as the active speaker. */
@@ -505,57 +341,6 @@ public final class MeetingPage {
                   .find(el => el.getAttribute('aria-label') === arguments[0]);
                 return tile ? tile.classList.contains('speaking') : null;
                 """, tileName)));
-    }
-
-    /** What a remote tile's media did during one window: audio energy gained, video bytes and frames, last width. */
-    public record MediaWindow(double seconds, double audioEnergy, long audioBytes, long videoBytes, long framesDecoded,
-                              long frameWidth) {
-        public double videoBytesPerSecond() {
-            return videoBytes / seconds;
-        }
-
-        @Override
-        public String toString() {
-            return String.format("{%.1fs: energy +%.3f, audio +%d B, video %.0f B/s, frames +%d, width %d}",
-                seconds, audioEnergy, audioBytes, videoBytesPerSecond(), framesDecoded, frameWidth);
-        }
-    }
-
-    /** Samples a remote tile's inbound media twice, {@code millis} apart. */
-    public MediaWindow measureTile(String tileName, long millis) {
-        TileMedia a = tileMedia(tileName);
-        Browser.pause(millis);
-        TileMedia b = tileMedia(tileName);
-        if (a.video() == null || a.audio() == null || b.video() == null || b.audio() == null) {
-            throw new AssertionError(label() + ": tile \"" + tileName + "\" is not fed by inbound audio and video: " + b
-                + "; inbound " + browser.inbound());
-        }
-        return new MediaWindow((b.atNanos() - a.atNanos()) / 1e9,
-            b.audio().totalAudioEnergy() - a.audio().totalAudioEnergy(),
-            b.audio().bytesReceived() - a.audio().bytesReceived(),
-            b.video().bytesReceived() - a.video().bytesReceived(),
-            b.video().framesDecoded() - a.video().framesDecoded(),
-            b.video().frameWidth());
-    }
-
-    /**
-     * Measures windows of {@code millis} one after another until one satisfies {@code ok}, for up to
-     * {@link Browser#MEDIA_TIMEOUT}; fails with every window seen.
-     */
-    public MediaWindow awaitTileMedia(String tileName, String what, long millis, Predicate<MediaWindow> ok) {
-        long deadline = System.nanoTime() + Browser.MEDIA_TIMEOUT.toNanos();
-        List<MediaWindow> seen = new ArrayList<>();
-        while (true) {
-            MediaWindow w = measureTile(tileName, millis);
-            if (ok.test(w)) {
-                return w;
-            }
-            seen.add(w);
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(label() + ": tile \"" + tileName + "\": expected " + what + " within "
-                    + Browser.MEDIA_TIMEOUT.toSeconds() + " s; windows measured: " + seen + "; page log " + browser.pageLog());
-            }
-        }
     }
 
     /** One row of the participants panel: the name shown and its state icons' accessible names. */
@@ -625,67 +410,17 @@ public final class MeetingPage {
 
     /** A text input or textarea whose accessible name is {@code name}. */
     public WebElement textField(String name) {
-        String n = literal(name);
-        String fields = "(self::input[not(@type) or @type='text' or @type='search' or @type='url' or @type='password'] or self::textarea)";
-        String xpath = String.join(" | ",
-            "//*[" + fields + "][@aria-label=" + n + "]",
-            "//*[" + fields + "][@id = //label[normalize-space(.)=" + n + "]/@for]",
-            "//label[normalize-space(.)=" + n + "]//*[" + fields + "]",
-            "//*[" + fields + "][@aria-labelledby = //*[normalize-space(.)=" + n + "]/@id]",
-            "//*[" + fields + "][not(@aria-label)][@placeholder=" + n + " or @title=" + n + "]");
-        return visible(By.xpath(xpath), "text field named \"" + name + "\"");
+        return AccessibleNames.textField(browser, name, UI_TIMEOUT);
     }
 
     /** A button (element, input button or role=button) whose accessible name is {@code name}. */
     public WebElement button(String name) {
-        String n = literal(name);
-        String named = "[@aria-label=" + n + " or (not(@aria-label) and normalize-space(.)=" + n + ")]";
-        String xpath = String.join(" | ",
-            "//button" + named,
-            "//*[@role='button']" + named,
-            "//input[@type='submit' or @type='button'][@aria-label=" + n + " or @value=" + n + "]");
-        return visible(By.xpath(xpath), "button named \"" + name + "\"");
+        return AccessibleNames.button(browser, name, UI_TIMEOUT);
     }
 
     /** A visible checkbox by its accessible name: aria-label, or the text of the label around it or naming it. */
     public WebElement checkbox(String name) {
-        String n = literal(name);
-        String box = "input[@type='checkbox']";
-        String xpath = String.join(" | ",
-            "//" + box + "[@aria-label=" + n + "]",
-            "//label[normalize-space(.)=" + n + "]//" + box,
-            "//" + box + "[@id = //label[normalize-space(.)=" + n + "]/@for]");
-        return visible(By.xpath(xpath), "checkbox named \"" + name + "\"");
-    }
-
-    private WebElement visible(By by, String what) {
-        WebElement[] found = new WebElement[1];
-        try {
-            new WebDriverWait(browser.driver(), UI_TIMEOUT).ignoring(StaleElementReferenceException.class).until(d -> {
-                for (WebElement e : d.findElements(by)) {
-                    if (e.isDisplayed() && e.isEnabled()) {
-                        found[0] = e;
-                        return true;
-                    }
-                }
-                return false;
-            });
-        } catch (TimeoutException e) {
-            throw new AssertionError(label() + ": no visible, enabled " + what + " on " + browser.driver().getCurrentUrl()
-                + " within " + UI_TIMEOUT.toSeconds() + " s. Named controls present: " + namedControls()
-                + "; page log: " + browser.pageLog(), e);
-        }
-        return found[0];
-    }
-
-    /** What a screen reader would list, to make "control not found" failures self-explanatory. */
-    private Object namedControls() {
-        return browser.driver().executeScript("""
-            return Array.from(document.querySelectorAll('button,input,textarea,a,[role],label')).map(e =>
-              e.tagName.toLowerCase() + (e.getAttribute('role') ? '[role=' + e.getAttribute('role') + ']' : '')
-              + ' "' + (e.getAttribute('aria-label') || (e.labels && e.labels[0] && e.labels[0].textContent.trim())
-                        || e.getAttribute('placeholder') || e.value || e.textContent.trim()).slice(0, 40) + '"');
-            """);
+        return AccessibleNames.checkbox(browser, name, UI_TIMEOUT);
     }
 
     private void awaitPath(Predicate<String> ok, String what) {
@@ -705,16 +440,5 @@ public final class MeetingPage {
             throw new AssertionError(label() + ": timed out after " + timeout.toSeconds() + " s waiting for " + what
                 + "; url " + browser.driver().getCurrentUrl() + "; tiles " + tileNames() + "; page log " + browser.pageLog(), e);
         }
-    }
-
-    /** XPath string literal for any text, including text containing both quote kinds. */
-    static String literal(String s) {
-        if (!s.contains("'")) {
-            return "'" + s + "'";
-        }
-        if (!s.contains("\"")) {
-            return "\"" + s + "\"";
-        }
-        return "concat('" + s.replace("'", "', \"'\", '") + "')";
     }
 }

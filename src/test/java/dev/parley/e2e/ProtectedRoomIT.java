@@ -57,7 +57,7 @@ class ProtectedRoomIT extends BrowserTest {
 
     @Test
     void theHostRemovesAParticipantEverywhere() {
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, "Hosting", "Alice", "Mallory");
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, "Hosting", "Alice", "Mallory");
         MeetingPage host = pages.get(0);
         MeetingPage alice = pages.get(1);
         MeetingPage mallory = pages.get(2);
@@ -84,7 +84,7 @@ class ProtectedRoomIT extends BrowserTest {
 
     @Test
     void aLockedMeetingSaysSoBeforeTheJoinAndAdmitsOnceUnlocked() {
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, "Hosting", "Alice");
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, "Hosting", "Alice");
         MeetingPage host = pages.get(0);
         host.openPanel("Participants");
         host.click("Lock meeting");

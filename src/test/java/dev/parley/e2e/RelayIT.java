@@ -103,7 +103,7 @@ class RelayIT {
 
         long start = System.nanoTime();
         // Joins both and waits until each page decodes the other's video and hears its audio.
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, "Alice", "Bob");
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, "Alice", "Bob");
         System.out.printf("[relay] media flowing both ways through coturn %d ms after the first browser started%n",
             (System.nanoTime() - start) / 1_000_000);
 

@@ -87,13 +87,13 @@ class ResilienceIT {
         serverProcess.awaitHealthy(STARTUP_TIMEOUT);
         String baseUrl = "http://127.0.0.1:" + port;
 
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, "Alice", "Bob");
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, "Alice", "Bob");
         MeetingPage alice = pages.get(0), bob = pages.get(1);
         for (MeetingPage page : pages) {
             startWatching(page);
-            page.openChat();
+            page.chat().open();
         }
-        alice.sendChat("Alice, before the kill");
+        alice.chat().send("Alice, before the kill");
         bob.awaitTrue("Alice's chat before the kill", () -> hasChat(bob, "Alice", "Alice, before the kill"));
         Map<String, String> aliceIds = tileIds(alice), bobIds = tileIds(bob);
         assertSameIds(aliceIds, bobIds);
@@ -151,8 +151,8 @@ class ResilienceIT {
         // page times chat connectivity without the test's own clicking in the measurement.
         String aliceTyped = "Alice, typed while the server was down";
         String bobTyped = "Bob, typed while the server was down";
-        alice.sendChat(aliceTyped);
-        bob.sendChat(bobTyped);
+        alice.chat().send(aliceTyped);
+        bob.chat().send(bobTyped);
         for (MeetingPage page : pages) {
             page.openPanel("Participants");
             assertThat(page.reconnectingShown()).as(page.label() + ": \"Reconnecting…\" still shown").isTrue();
@@ -196,12 +196,12 @@ class ResilienceIT {
 
         // And chat typed now, with the server up, goes both ways at once.
         for (MeetingPage page : pages) {
-            page.openChat();
+            page.chat().open();
         }
         long sentAt = System.nanoTime();
-        alice.sendChat("Alice after the restart");
+        alice.chat().send("Alice after the restart");
         bob.awaitTrue("Alice's chat after the restart", () -> hasChat(bob, "Alice", "Alice after the restart"));
-        bob.sendChat("Bob after the restart");
+        bob.chat().send("Bob after the restart");
         alice.awaitTrue("Bob's chat after the restart", () -> hasChat(alice, "Bob", "Bob after the restart"));
         System.out.printf("[restart] live chat both ways after the restart took %d ms (including typing)%n", millis(System.nanoTime() - sentAt));
         // The new server remembers no chat, but the pages keep what they showed.
@@ -255,7 +255,7 @@ class ResilienceIT {
         List<MeetingPage> pages = List.of(alice, bob);
         for (MeetingPage page : pages) {
             startWatching(page);
-            page.openChat();
+            page.chat().open();
         }
         Map<String, String> aliceIds = tileIds(alice), bobIds = tileIds(bob);
         assertSameIds(aliceIds, bobIds);
@@ -317,13 +317,13 @@ class ResilienceIT {
 
         String fromAlice = "Alice, resumed (" + round + ")";
         String fromBob = "Bob, resumed (" + round + ")";
-        alice.sendChat(fromAlice);
+        alice.chat().send(fromAlice);
         bob.awaitTrue("Alice's chat \"" + fromAlice + "\"", () -> hasChat(bob, "Alice", fromAlice));
-        bob.sendChat(fromBob);
+        bob.chat().send(fromBob);
         alice.awaitTrue("Bob's chat \"" + fromBob + "\"", () -> hasChat(alice, "Bob", fromBob));
-        assertThat(bob.chatMessages().stream().filter(m -> m.text().equals(fromAlice)).count())
+        assertThat(bob.chat().messages().stream().filter(m -> m.text().equals(fromAlice)).count())
             .as("Alice's message shown once on Bob's page").isEqualTo(1);
-        assertThat(alice.chatMessages().stream().filter(m -> m.text().equals(fromBob)).count())
+        assertThat(alice.chat().messages().stream().filter(m -> m.text().equals(fromBob)).count())
             .as("Bob's message shown once on Alice's page").isEqualTo(1);
 
         awaitMediaBothWays(alice, bob);
@@ -342,7 +342,7 @@ class ResilienceIT {
             MeetingPage listener = pair.get(0), talker = pair.get(1);
             listener.click("Mute microphone");
             listener.awaitToggle("Unmute microphone", true);
-            MeetingPage.MediaWindow heard = listener.awaitTileMedia(talker.label(),
+            TileMedia.Window heard = listener.media(talker.label()).await(
                 "video frames and audio energy from " + talker.label() + " after the resume", 1500,
                 w -> w.framesDecoded() > 0 && w.audioEnergy() > MIN_AUDIO_ENERGY);
             System.out.printf("[%s] after the resume, from %s: %s%n", listener.label(), talker.label(), heard);
@@ -509,11 +509,11 @@ class ResilienceIT {
     }
 
     private static boolean onlyOnce(MeetingPage page, String text) {
-        return page.chatMessages().stream().filter(m -> m.text().equals(text)).count() == 1;
+        return page.chat().messages().stream().filter(m -> m.text().equals(text)).count() == 1;
     }
 
     private static boolean hasChat(MeetingPage page, String sender, String text) {
-        return page.chatMessages().stream().anyMatch(m -> m.sender().equals(sender) && m.text().equals(text));
+        return page.chat().messages().stream().anyMatch(m -> m.sender().equals(sender) && m.text().equals(text));
     }
 
     private static long framesDecoded(MeetingPage page) {

@@ -64,7 +64,7 @@ class SfuIT {
         // Eve's browser starts before the mesh loads the machine; she opens the meeting later.
         Browser eveBrowser = launch("Eve");
         browsers.add(eveBrowser);
-        List<MeetingPage> pages = new ArrayList<>(MeetingPage.joinOneByOne(baseUrl, browsers, SfuIT::launch,
+        List<MeetingPage> pages = new ArrayList<>(Calls.joinOneByOne(baseUrl, browsers, SfuIT::launch,
             List.of(NAMES).subList(0, 4).toArray(String[]::new)));
         String room = baseUrl + pages.get(0).path();
         // ---- a four-person mesh: three direct connections each ----
@@ -102,7 +102,7 @@ class SfuIT {
         dee.awaitToggle("Mute microphone", false);
         SfuSupport.eachAtOnce(pages, page -> {
             for (String other : others(page, 5)) {
-                MeetingPage.MediaWindow w = page.awaitTileMedia(other, "video frames from " + other + " through the SFU",
+                TileMedia.Window w = page.media(other).await("video frames from " + other + " through the SFU",
                     1500, m -> m.framesDecoded() > 0 && m.frameWidth() > 0);
                 assertThat(w.frameWidth()).as(page.label() + ": width of " + other + "'s video").isLessThanOrEqualTo(320);
             }
@@ -123,7 +123,7 @@ class SfuIT {
             talker.awaitToggle("Mute microphone", false);
             // Listeners are separate browsers, so they are measured at the same time.
             SfuSupport.eachAtOnce(pages.stream().filter(listener -> listener != talker).toList(), listener -> {
-                MeetingPage.MediaWindow w = listener.awaitTileMedia(talker.label(), "audio energy from " + talker.label(),
+                TileMedia.Window w = listener.media(talker.label()).await("audio energy from " + talker.label(),
                     1500, m -> m.audioEnergy() > MIN_AUDIO_ENERGY);
                 System.out.printf("[sfu] %s hears %s: %s%n", listener.label(), talker.label(), w);
                 listener.awaitSpeaking(talker.label(), true);
@@ -140,7 +140,7 @@ class SfuIT {
         for (MeetingPage page : pages) {
             page.awaitRemoteTiles(java.util.Arrays.stream(others(page, 5)).filter(n -> !n.equals("Bob")).toArray(String[]::new));
         }
-        MeetingPage.MediaWindow after = pages.get(0).awaitTileMedia("Eve", "Eve's video after Bob left", 1500,
+        TileMedia.Window after = pages.get(0).media("Eve").await("Eve's video after Bob left", 1500,
             m -> m.framesDecoded() > 0);
         System.out.printf("[sfu] after Bob left, Ada still receives Eve: %s%n", after);
     }
@@ -170,10 +170,10 @@ class SfuIT {
             });
             // A stream reaches its tile once its first packets have come (sfu.js): wait for that first.
             page.awaitTrue(other + "'s tile fed by audio and video", () -> {
-                MeetingPage.TileMedia fed = page.tileMedia(other);
+                TileMedia.Feed fed = page.media(other).feed();
                 return fed.audio() != null && fed.video() != null;
             });
-            page.awaitTileMedia(other, "video frames from " + other + " through the SFU", 1500, m -> m.framesDecoded() > 0);
+            page.media(other).await("video frames from " + other + " through the SFU", 1500, m -> m.framesDecoded() > 0);
             // Two people would be a mesh in an ordinary meeting: these never made a direct connection.
             assertThat(page.browser().createdPeerConnections()).as(page.label() + "'s connections").isEqualTo(2);
         }

@@ -46,7 +46,7 @@ class SfuSimulcastIT {
             "--sfu", "--media-mode", "sfu"});
         SfuSupport.awaitAvailable(server, Duration.ofSeconds(20));
         String baseUrl = "http://127.0.0.1:" + server.port();
-        List<MeetingPage> pages = MeetingPage.joinOneByOne(baseUrl, browsers, name -> {
+        List<MeetingPage> pages = Calls.joinOneByOne(baseUrl, browsers, name -> {
             Browser browser = Browser.launch(name, FakeCamera.flag(1280, 720), Browser.SCREEN_1280x720);
             // Bob's device has the cores for an HD camera through the SFU; the others (like this machine) do not.
             browser.addInitScript("Object.defineProperty(navigator, 'hardwareConcurrency', {get: () => "
@@ -66,35 +66,35 @@ class SfuSimulcastIT {
             page.click("Mute microphone");
             page.awaitToggle("Unmute microphone", true);
         }
-        MeetingPage.MediaWindow grid = ada.awaitTileMedia("Cy", "Cy's video in the grid on the small layer", 1500,
+        TileMedia.Window grid = ada.media("Cy").await("Cy's video in the grid on the small layer", 1500,
             w -> w.framesDecoded() > 0 && w.frameWidth() > 0 && w.frameWidth() <= 320);
         System.out.printf("[simulcast] Cy in Ada's grid: %s%n", grid);
 
         ada.click("Pin Bob");
         // Above 640: more than a 640x480 capture could give. Chrome may scale its layers down when the
         // machine is busy (to 960 wide in one run with four such pages), so not exactly 1280.
-        MeetingPage.MediaWindow pinned = ada.awaitTileMedia("Bob", "Bob's pinned video on the full layer", 1500,
+        TileMedia.Window pinned = ada.media("Bob").await("Bob's pinned video on the full layer", 1500,
             w -> w.framesDecoded() > 0 && w.frameWidth() > 640);
-        MeetingPage.MediaWindow stillSmall = ada.measureTile("Cy", 1500);
+        TileMedia.Window stillSmall = ada.media("Cy").measure(1500);
         System.out.printf("[simulcast] Bob pinned: %s; Cy meanwhile: %s%n", pinned, stillSmall);
         assertThat(stillSmall.frameWidth()).as("Cy, not pinned, stays on the small layer").isBetween(1L, 320L);
 
         ada.click("Unpin Bob");
-        MeetingPage.MediaWindow unpinned = ada.awaitTileMedia("Bob", "Bob back on the small layer after unpinning", 1500,
+        TileMedia.Window unpinned = ada.media("Bob").await("Bob back on the small layer after unpinning", 1500,
             w -> w.framesDecoded() > 0 && w.frameWidth() > 0 && w.frameWidth() <= 320);
         System.out.printf("[simulcast] Bob unpinned: %s%n", unpinned);
 
         // ---- Bob presents: his screen is a second feed, his camera keeps coming ----
         bob.click("Present now");
         bob.awaitToggle("Stop presenting", true);
-        MeetingPage.MediaWindow screen = ada.awaitTileMedia("Bob", "Bob's screen in his tile", 1500,
+        TileMedia.Window screen = ada.media("Bob").await("Bob's screen in his tile", 1500,
             w -> w.framesDecoded() > 0 && w.frameWidth() >= 1000);
         System.out.printf("[screen] Bob's tile on Ada's page while presenting: %s%n", screen);
         ada.awaitTrue("three remote videos decoding: Bob's screen, Bob's camera beside it, and Cy's camera",
             () -> growingVideos(ada) == 3);
         bob.click("Stop presenting");
         bob.awaitToggle("Present now", false);
-        MeetingPage.MediaWindow back = ada.awaitTileMedia("Bob", "Bob's tile back on his camera", 1500,
+        TileMedia.Window back = ada.media("Bob").await("Bob's tile back on his camera", 1500,
             w -> w.framesDecoded() > 0 && w.frameWidth() > 0 && w.frameWidth() <= 640);
         System.out.printf("[screen] Bob's tile after presenting: %s%n", back);
     }

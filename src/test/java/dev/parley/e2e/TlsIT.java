@@ -87,7 +87,7 @@ class TlsIT {
         parley = startTls(port, null);
         String baseUrl = "https://127.0.0.1:" + port;
 
-        List<MeetingPage> pages = MeetingPage.joinCall(baseUrl, browsers, name -> {
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, name -> {
             Browser browser = Browser.launch(name, "--ignore-certificate-errors");
             browser.addInitScript(WS_RECORDER);
             return browser;
