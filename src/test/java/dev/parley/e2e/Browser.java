@@ -251,10 +251,6 @@ public final class Browser implements AutoCloseable {
         return peerConnections().stream().flatMap(pc -> pc.inbound().stream()).toList();
     }
 
-    public long connectedCount() {
-        return peerConnections().stream().filter(pc -> pc.state().equals("connected")).count();
-    }
-
     /** How many RTCPeerConnections the current page has created since it loaded, closed ones included. */
     public long createdPeerConnections() {
         return num(driver.executeScript("return (window.__pcs || []).length")).longValue();
@@ -353,75 +349,9 @@ public final class Browser implements AutoCloseable {
         return num(driver.executeScript("return window.__probe ? window.__probe.epoch0 : 0")).doubleValue();
     }
 
-    /**
-     * Counts calls to window.alert, confirm and print-like dialogs in {@code window.__dialogs}, still letting
-     * them open, so a test can tell "a script tried" from "nothing ran". Applies from the next page load on.
-     */
-    private static final String DIALOG_COUNTER = """
-        (() => {
-          if (window.__dialogs !== undefined) return;
-          window.__dialogs = 0;
-          for (const name of ['alert', 'confirm', 'prompt']) {
-            const orig = window[name];
-            window[name] = function (...args) { window.__dialogs++; return orig.apply(this, args); };
-          }
-        })();
-        """;
-
-    /** Records every track getUserMedia and getDisplayMedia hand out, so a test can see whether the camera was released. */
-    private static final String CAPTURE_RECORDER = """
-        (() => {
-          if (window.__captured || !navigator.mediaDevices) return;
-          window.__captured = [];
-          const md = navigator.mediaDevices;
-          for (const [name, source] of [['getUserMedia', 'user'], ['getDisplayMedia', 'display']]) {
-            const orig = md[name] && md[name].bind(md);
-            if (!orig) continue;
-            md[name] = async (...args) => {
-              const stream = await orig(...args);
-              for (const track of stream.getTracks()) window.__captured.push({source, track});
-              return stream;
-            };
-          }
-        })();
-        """;
-
-    /** One captured local track: where it came from (user = camera/mic, display = screen) and whether it still runs. */
-    public record CapturedTrack(String source, String kind, String readyState, boolean enabled) {}
-
     /** Adds a script that runs before any page script in every document loaded from now on. */
     public void addInitScript(String source) {
         driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", source));
-    }
-
-    /** From the next page load on, counts alert/confirm/prompt calls; see {@link #dialogCalls()}. */
-    public void countDialogs() {
-        addInitScript(DIALOG_COUNTER);
-    }
-
-    /** How many alert/confirm/prompt calls the current page made (needs {@link #countDialogs()} before loading it). */
-    public long dialogCalls() {
-        return num(driver.executeScript("return window.__dialogs === undefined ? -1 : window.__dialogs")).longValue();
-    }
-
-    /** From the next page load on, records every captured track; see {@link #capturedTracks()}. */
-    public void recordCapturedTracks() {
-        addInitScript(CAPTURE_RECORDER);
-    }
-
-    /** Every track the current page obtained from getUserMedia/getDisplayMedia, oldest first. */
-    public List<CapturedTrack> capturedTracks() {
-        Object raw = driver.executeScript("""
-            return (window.__captured || []).map(c => ({source: c.source, kind: c.track.kind,
-              readyState: c.track.readyState, enabled: c.track.enabled}));
-            """);
-        List<CapturedTrack> tracks = new ArrayList<>();
-        for (Object o : (List<?>) raw) {
-            Map<?, ?> m = (Map<?, ?>) o;
-            tracks.add(new CapturedTrack(String.valueOf(m.get("source")), String.valueOf(m.get("kind")),
-                String.valueOf(m.get("readyState")), Boolean.TRUE.equals(m.get("enabled"))));
-        }
-        return tracks;
     }
 
     /** Errors and warnings the page printed, for failure messages. */

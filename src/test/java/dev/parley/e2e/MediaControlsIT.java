@@ -2,17 +2,10 @@ package dev.parley.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 
-import dev.parley.Parley;
 import dev.parley.e2e.TileMedia.Window;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Microphone, camera and screen share in a two-person call, judged where it matters: by what the other
@@ -31,7 +24,7 @@ class MediaControlsIT extends BrowserTest {
     void muteSilencesTheSenderForOthersAndShowsTheMutedIcon() {
         List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, name -> {
             Browser browser = Browser.launch(name);
-            browser.recordCapturedTracks();
+            CapturedTracks.recordFromNextLoad(browser);
             return browser;
         }, "Alice", "Bob");
         MeetingPage alice = pages.get(0), bob = pages.get(1);
@@ -84,7 +77,7 @@ class MediaControlsIT extends BrowserTest {
     void aSecondClickWhileTheMicrophoneOpensMutesAgain() {
         List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, name -> {
             Browser browser = Browser.launch(name);
-            browser.recordCapturedTracks();
+            CapturedTracks.recordFromNextLoad(browser);
             // A microphone that takes 1.5 s to open again, as some devices do.
             browser.addInitScript("""
                 const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
@@ -99,7 +92,7 @@ class MediaControlsIT extends BrowserTest {
 
         alice.click("Unmute microphone");
         alice.click("Unmute microphone"); // still opening, so still labelled so: this click takes the first back
-        alice.awaitTrue("the microphone asked for by the first click to have opened", () -> alice.browser().capturedTracks().stream()
+        alice.awaitTrue("the microphone asked for by the first click to have opened", () -> CapturedTracks.of(alice.browser()).stream()
             .filter(t -> t.source().equals("user") && t.kind().equals("audio")).count() == 2);
         assertThat(liveMicrophones(alice)).as("live microphone tracks after unmute and mute").isZero();
         alice.awaitToggle("Unmute microphone", true);
@@ -111,7 +104,7 @@ class MediaControlsIT extends BrowserTest {
     void cameraOffShowsAvatarAndStopsVideoThenVideoReturns() {
         List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, name -> {
             Browser browser = Browser.launch(name);
-            browser.recordCapturedTracks();
+            CapturedTracks.recordFromNextLoad(browser);
             return browser;
         }, "Alice", "Bob");
         MeetingPage alice = pages.get(0), bob = pages.get(1);
@@ -129,7 +122,7 @@ class MediaControlsIT extends BrowserTest {
             + Math.round(on.videoBytesPerSecond()) + " B/s)", WINDOW_MS,
             w -> w.videoBytesPerSecond() < 0.2 * on.videoBytesPerSecond());
         // "Stop video" also releases the camera (its light goes out): no camera track is still live.
-        alice.awaitTrue("every camera track Alice captured to be stopped", () -> alice.browser().capturedTracks().stream()
+        alice.awaitTrue("every camera track Alice captured to be stopped", () -> CapturedTracks.of(alice.browser()).stream()
             .noneMatch(t -> t.source().equals("user") && t.kind().equals("video") && t.readyState().equals("live")));
 
         alice.pressShortcut('e');
@@ -139,7 +132,7 @@ class MediaControlsIT extends BrowserTest {
         Window back = bob.media("Alice").await("frames decoded and bytes back above half the camera-on rate",
             WINDOW_MS, w -> w.framesDecoded() > 10 && w.videoBytesPerSecond() > 0.5 * on.videoBytesPerSecond());
         System.out.printf("[camera] Alice's video on Bob's page per %d ms: on %s, off %s, back on %s%n", WINDOW_MS, on, off, back);
-        assertThat(alice.browser().capturedTracks().stream()
+        assertThat(CapturedTracks.of(alice.browser()).stream()
             .filter(t -> t.source().equals("user") && t.kind().equals("video") && t.readyState().equals("live")))
             .as("live camera tracks on Alice's page after turning it back on").hasSize(1);
 
@@ -210,7 +203,7 @@ class MediaControlsIT extends BrowserTest {
     }
 
     private static long liveMicrophones(MeetingPage page) {
-        return page.browser().capturedTracks().stream()
+        return CapturedTracks.of(page.browser()).stream()
             .filter(t -> t.source().equals("user") && t.kind().equals("audio") && t.readyState().equals("live")).count();
     }
 
