@@ -19,14 +19,13 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One fuzzing session on {@code /ws}: a fuzzing connection sends generated frames, each followed by a
  * {@code ping} whose {@code pong} marks the end of the frame's answer, and every answer is checked against
- * {@link WsFrames#expect}; a passive partner sits in the fuzzer's room and checks that whatever reaches
- * it really comes from the fuzzer. The connection is replaced whenever the server closes it, and before
- * its 200-message burst allowance runs out, so rate limiting never blurs an answer.
+ * {@link WsFrames#expect}; a passive partner ({@link WsPartner}) sits in the fuzzer's room and checks that
+ * whatever reaches it really comes from the fuzzer. The connection is replaced whenever the server closes
+ * it, and before its 200-message burst allowance runs out, so rate limiting never blurs an answer.
  */
 public final class WsFuzzer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +40,7 @@ public final class WsFuzzer implements AutoCloseable {
     private final FuzzStats stats;
     private final Duration wait;
     private final State state = new State();
-    private final Partner partner;
+    private final WsPartner partner;
     private RawWebSocket socket;
     /** Set by a violation: answers may then be out of step with frames, so the next frame gets a fresh socket. */
     private boolean resync;
@@ -59,8 +58,8 @@ public final class WsFuzzer implements AutoCloseable {
         state.bystanderIds = List.copyOf(bystanderIds);
         state.bystanderRoom = bystanderRoom;
         state.partnerRoom = UUID.randomUUID().toString();
-        this.partner = new Partner(connect(), state.partnerRoom);
-        state.partnerId = partner.id;
+        this.partner = new WsPartner(connect(), state.partnerRoom, wait, stats);
+        state.partnerId = partner.id();
     }
 
     /** Sends {@code count} generated frames, checking each answer. */
@@ -311,106 +310,5 @@ public final class WsFuzzer implements AutoCloseable {
             socket.close();
         }
         partner.close();
-    }
-
-    /** Joined to the fuzzer's room, sending only pings; whatever it receives must come from the fuzzer. */
-    private final class Partner implements AutoCloseable {
-        private final RawWebSocket ws;
-        private final String id;
-        private final Set<String> heardFrom = ConcurrentHashMap.newKeySet();
-        private final Thread loop;
-        private volatile boolean stopping;
-
-        Partner(RawWebSocket ws, String room) throws IOException {
-            this.ws = ws;
-            ws.sendText(Json.write(Json.Obj.of("type", "join", "version", 1, "room", room, "name", "partner")));
-            JsonNode joined = read(ws.next(wait));
-            if (!joined.path("type").asText().equals("joined")) {
-                throw new IOException("partner could not join: " + joined);
-            }
-            this.id = joined.path("id").asText();
-            read(ws.next(wait)); // chat-history
-            this.loop = Thread.ofVirtual().name("ws-fuzz-partner").start(this::watch);
-        }
-
-        private JsonNode read(Event e) throws IOException {
-            if (!(e instanceof Text t)) {
-                throw new IOException("partner expected a message, got " + e);
-            }
-            return JSON.readTree(t.text());
-        }
-
-        private void watch() {
-            long nextPing = 0;
-            while (!stopping) {
-                long now = System.nanoTime();
-                if (now >= nextPing) {
-                    try {
-                        ws.sendText("{\"type\":\"ping\"}");
-                    } catch (IOException e) {
-                        if (!stopping) {
-                            stats.violation("partner: could not send a ping: " + e);
-                        }
-                        return;
-                    }
-                    nextPing = now + Duration.ofSeconds(1).toNanos();
-                }
-                Event e = ws.next(Duration.ofMillis(200));
-                if (e == null) {
-                    continue;
-                }
-                if (!(e instanceof Text t)) {
-                    if (!stopping) {
-                        stats.violation("partner: the server ended its connection: " + e);
-                    }
-                    return;
-                }
-                try {
-                    JsonNode msg = JSON.readTree(t.text());
-                    String type = msg.path("type").asText();
-                    switch (type) {
-                        case "pong" -> { }
-                        case "error" -> stats.violation("partner got an error though it sent nothing wrong: " + msg);
-                        case "participant-joined" -> heardFrom.add(msg.path("participant").path("id").asText());
-                        case "participant-left" -> heardFrom.add(msg.path("id").asText());
-                        case "signal" -> {
-                            heardFrom.add(msg.path("from").asText());
-                            if (!msg.path("to").asText().equals(id) || !msg.path("data").isObject()) {
-                                stats.violation("partner got a malformed signal: " + FrameMutator.abbreviate(msg.toString()));
-                            }
-                        }
-                        default -> {
-                            if (msg.has("from")) {
-                                heardFrom.add(msg.path("from").asText());
-                            }
-                        }
-                    }
-                } catch (IOException ex) {
-                    stats.violation("partner got invalid JSON: " + FrameMutator.abbreviate(t.text()));
-                }
-            }
-        }
-
-        void check(Set<String> fuzzerIds) {
-            for (String from : heardFrom) {
-                if (!fuzzerIds.contains(from)) {
-                    stats.violation("partner heard from '" + from + "', which is none of the fuzzer's ids " + fuzzerIds);
-                }
-            }
-            if (!ws.isOpen()) {
-                stats.violation("partner's connection is gone");
-            }
-        }
-
-        @Override
-        public void close() {
-            stopping = true;
-            try {
-                loop.join(Duration.ofSeconds(2));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            ws.close();
-        }
     }
 }
