@@ -71,6 +71,9 @@ const MAX_QUEUED = 500;
  * "Resuming"); `onreconnecting` and then `onjoined` (with `resumed`) tell the page.
  */
 export class SignalingClient {
+  /** Gives up the current socket as dead and goes on as if it had closed (set for each socket by `#attach`). */
+  #giveUp = () => {};
+
   /** @param {string} url */
   constructor(url) {
     this.url = url;
@@ -173,25 +176,30 @@ export class SignalingClient {
     socket.onmessage = (event) => this.#receive(event.data);
     // An early socket that fails is replaced when it closes (below): only the new one's failure counts.
     socket.onerror = early ? null : () => failed?.(new Error('could not reach the signaling server'));
-    socket.onclose = (event) => {
+    const lost = (/** @type {number} */ code, /** @type {string} */ reason) => {
+      if (this.socket !== socket) return; // an earlier socket, already given up
       this.#stopHeartbeat();
       this.ready = false;
-      if (this.socket !== socket) {
-        return;
-      }
       this.socket = null;
-      if (early && !this.id && !this.leaving && !FINAL_CLOSES.has(event.code)) {
+      if (early && !this.id && !this.leaving && !FINAL_CLOSES.has(code)) {
         // The socket opened early was already going (the server restarted, or let it go): join on a new one.
         this.#open(opened, failed);
         return;
       }
-      if (this.leaving || !this.id || FINAL_CLOSES.has(event.code)) {
-        this.onclose(event.code, event.reason);
+      if (this.leaving || !this.id || FINAL_CLOSES.has(code)) {
+        this.onclose(code, reason);
         return;
       }
       this.onreconnecting();
       const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** this.attempts++);
       setTimeout(() => this.#open(), delay * (0.5 + Math.random() / 2));
+    };
+    socket.onclose = (event) => lost(event.code, event.reason);
+    // A silent connection is given up at once: its close event comes only when the handshake times out (~1 min).
+    this.#giveUp = () => {
+      socket.onmessage = null;
+      socket.close(4001, 'server silent');
+      lost(4001, 'server silent');
     };
     if (socket.readyState === WebSocket.OPEN) start();
   }
@@ -369,14 +377,18 @@ export class SignalingClient {
   /** @param {number} intervalMs */
   #startHeartbeat(intervalMs) {
     this.#stopHeartbeat();
+    let lastPing = Date.now();
+    // Checked twice an interval: a dead connection is found before the server's timeout (4 intervals) drops us.
     this.heartbeat = setInterval(() => {
       if (Date.now() - this.lastHeard > intervalMs * 3) {
-        // No pong for three intervals: the network or the server is gone. Closing fires onclose.
-        this.socket?.close(4001, 'server silent');
+        this.#giveUp();
         return;
       }
-      this.#write({ type: MessageType.PING });
-    }, intervalMs);
+      if (Date.now() - lastPing >= intervalMs * 0.9) {
+        lastPing = Date.now();
+        this.#write({ type: MessageType.PING });
+      }
+    }, intervalMs / 2);
   }
 
   #stopHeartbeat() {

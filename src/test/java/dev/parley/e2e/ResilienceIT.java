@@ -46,6 +46,8 @@ class ResilienceIT {
     private static final Duration RESTART_RECOVERY_BOUND = Duration.ofSeconds(5);
     /** The bound: resume within 3 s of the network returning (here it returns at once). */
     private static final Duration RESUME_BOUND = Duration.ofSeconds(3);
+    /** A silent connection is given up after three 2 s heartbeats, checked each second; the rest is slack for load. */
+    private static final Duration SILENCE_NOTICED_BOUND = Duration.ofSeconds(10);
     /** How long the server stays dead while we watch media keep flowing. */
     private static final int OUTAGE_SAMPLES = 6;
     private static final long OUTAGE_SAMPLE_MS = 1000;
@@ -237,35 +239,11 @@ class ResilienceIT {
     void droppedWebSocketResumesAsTheSameParticipant() {
         Parley server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", TestServer.DATA_DIR});
         resources.add(server);
-        // One proxy per page, so the pages' connections can be cut together or one page's alone.
-        TcpProxy aliceProxy = track(TcpProxy.start(server.port()));
-        TcpProxy bobProxy = track(TcpProxy.start(server.port()));
-        String aliceUrl = "http://127.0.0.1:" + aliceProxy.port();
-        String bobUrl = "http://127.0.0.1:" + bobProxy.port();
-
-        Browser aliceBrowser = Browser.launch("Alice");
-        browsers.add(aliceBrowser);
-        MeetingPage alice = new MeetingPage(aliceBrowser, aliceUrl);
-        String roomPath = URI.create(alice.openLanding().createMeeting()).getPath();
-        alice.awaitLocalPreview();
-        alice.joinAs("Alice");
-        Browser bobBrowser = Browser.launch("Bob");
-        browsers.add(bobBrowser);
-        MeetingPage bob = new MeetingPage(bobBrowser, bobUrl);
-        bob.openRoom(bobUrl + roomPath);
-        bob.awaitLocalPreview();
-        bob.joinAs("Bob");
-        alice.awaitRemoteTiles("Bob");
-        bob.awaitRemoteTiles("Alice");
-        alice.browser().awaitRemoteMediaFlowing(1);
-        bob.browser().awaitRemoteMediaFlowing(1);
+        ProxiedCall call = proxiedCall(server);
+        MeetingPage alice = call.alice(), bob = call.bob();
+        TcpProxy aliceProxy = call.aliceProxy(), bobProxy = call.bobProxy();
         List<MeetingPage> pages = List.of(alice, bob);
-        for (MeetingPage page : pages) {
-            startWatching(page);
-            page.chat().open();
-        }
         Map<String, String> aliceIds = tileIds(alice), bobIds = tileIds(bob);
-        assertSameIds(aliceIds, bobIds);
 
         // ---- 1: every proxied connection reset at once; the proxy keeps listening ----
         pages.forEach(p -> assertThat(p.reconnectingShown()).as(p.label() + ": \"Reconnecting…\" before the cut").isFalse());
@@ -294,6 +272,64 @@ class ResilienceIT {
         assertThat(bannerEvents(bob)).as("Bob's \"Reconnecting…\" shown/hidden events: his connection was not touched")
             .noneMatch(e -> e[0] >= aliceCutEpoch);
         assertResumedAsTheSame(pages, aliceIds, bobIds, cutAt, "after Alice's connection was reset", 2);
+    }
+
+    @Test
+    void aConnectionThatGoesSilentIsGivenUpAndResumedAsTheSameParticipant() {
+        // The server's timeout is longer than its default 8 s here, so what is measured is the page noticing
+        // the silence (three 2 s heartbeats) on its own, however loaded the machine.
+        Parley server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", TestServer.DATA_DIR,
+            "--heartbeat-timeout", "20000"});
+        resources.add(server);
+        ProxiedCall call = proxiedCall(server);
+        MeetingPage alice = call.alice(), bob = call.bob();
+        List<MeetingPage> pages = List.of(alice, bob);
+        Map<String, String> aliceIds = tileIds(alice), bobIds = tileIds(bob);
+
+        // Bob's connections stay open but carry nothing, as when a laptop moves to another network.
+        long silentAt = System.nanoTime();
+        long silentEpoch = System.currentTimeMillis();
+        assertThat(call.bobProxy().silenceAll()).as("Bob's connections silenced").isGreaterThanOrEqualTo(1);
+        long[] episode = reconnectEpisode(bob, silentEpoch);
+        System.out.printf("[resume] Bob's connection silent: \"Reconnecting…\" after %d ms, gone after %d ms%n",
+            episode[0], episode[1]);
+        assertThat(episode[0]).as("Bob: ms from the silence to \"Reconnecting…\" (three heartbeats and a check)")
+            .isLessThanOrEqualTo(SILENCE_NOTICED_BOUND.toMillis());
+        assertThat(bannerEvents(alice)).as("Alice's connection was not touched").noneMatch(e -> e[0] >= silentEpoch);
+        assertResumedAsTheSame(pages, aliceIds, bobIds, silentAt, "after Bob's connection went silent", 1);
+    }
+
+    /** Alice and Bob in a call, each through a proxy of their own, so that one page's connections can be cut alone. */
+    private record ProxiedCall(MeetingPage alice, MeetingPage bob, TcpProxy aliceProxy, TcpProxy bobProxy) {}
+
+    private ProxiedCall proxiedCall(Parley server) {
+        TcpProxy aliceProxy = track(TcpProxy.start(server.port()));
+        TcpProxy bobProxy = track(TcpProxy.start(server.port()));
+        String aliceUrl = "http://127.0.0.1:" + aliceProxy.port();
+        String bobUrl = "http://127.0.0.1:" + bobProxy.port();
+
+        Browser aliceBrowser = Browser.launch("Alice");
+        browsers.add(aliceBrowser);
+        MeetingPage alice = new MeetingPage(aliceBrowser, aliceUrl);
+        String roomPath = URI.create(alice.openLanding().createMeeting()).getPath();
+        alice.awaitLocalPreview();
+        alice.joinAs("Alice");
+        Browser bobBrowser = Browser.launch("Bob");
+        browsers.add(bobBrowser);
+        MeetingPage bob = new MeetingPage(bobBrowser, bobUrl);
+        bob.openRoom(bobUrl + roomPath);
+        bob.awaitLocalPreview();
+        bob.joinAs("Bob");
+        alice.awaitRemoteTiles("Bob");
+        bob.awaitRemoteTiles("Alice");
+        alice.browser().awaitRemoteMediaFlowing(1);
+        bob.browser().awaitRemoteMediaFlowing(1);
+        for (MeetingPage page : List.of(alice, bob)) {
+            startWatching(page);
+            page.chat().open();
+        }
+        assertSameIds(tileIds(alice), tileIds(bob));
+        return new ProxiedCall(alice, bob, aliceProxy, bobProxy);
     }
 
     /**

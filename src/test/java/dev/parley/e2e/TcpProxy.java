@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A loopback-only TCP forwarder for fault tests: everything a browser sends to {@link #port()} goes to
  * the upstream port on 127.0.0.1, byte for byte, so HTTP and WebSocket both pass through it. {@link #cutAll()}
  * kills every connection at once with a TCP reset on both sides, the way a network blip or a NAT timeout
- * looks to each end, while the proxy keeps listening so clients can come straight back.
+ * looks to each end, while the proxy keeps listening so clients can come straight back; {@link #silenceAll()}
+ * makes them go quiet instead.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -27,6 +28,8 @@ public final class TcpProxy implements AutoCloseable {
         final Socket client;
         final Socket upstream;
         final AtomicInteger directionsDone = new AtomicInteger();
+        /** Bytes are swallowed both ways and nothing is closed: a path that went dead without a word. */
+        volatile boolean silent;
 
         Link(Socket client, Socket upstream) {
             this.client = client;
@@ -40,8 +43,10 @@ public final class TcpProxy implements AutoCloseable {
                 OutputStream out = to.getOutputStream();
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
-                    out.flush();
+                    if (!silent) {
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
                 }
                 // Orderly end of one direction: pass the half-close on, keep the other direction going.
                 to.shutdownOutput();
@@ -116,6 +121,16 @@ public final class TcpProxy implements AutoCloseable {
             cut++;
         }
         return cut;
+    }
+
+    /**
+     * Makes every open connection silent: from now on their bytes are dropped both ways, and neither end
+     * is told, as when a laptop moves to another network. New connections pass as usual. Returns how many.
+     */
+    public int silenceAll() {
+        Set<Link> open = Set.copyOf(links);
+        open.forEach(link -> link.silent = true);
+        return open.size();
     }
 
     private void acceptLoop() {
