@@ -1,5 +1,7 @@
 // Parley's signaling protocol (see PROTOCOL.md). No DOM code here: pages and tests both use it.
 
+import { Heartbeat } from './heartbeat.js';
+
 /** Protocol version sent in `join`. */
 export const PROTOCOL_VERSION = 1;
 
@@ -83,8 +85,7 @@ export class SignalingClient {
     this.id = null;
     /** @type {string|null} */
     this.resumeToken = null;
-    this.heartbeat = 0;
-    this.lastHeard = 0;
+    this.heartbeat = new Heartbeat(() => this.#write({ type: MessageType.PING }), () => this.#giveUp());
     this.attempts = 0;
     this.leaving = false;
     /** True between `joined` and the socket closing: only then can room messages go out. */
@@ -126,14 +127,19 @@ export class SignalingClient {
     }
     const socket = new WebSocket(this.url);
     this.socket = socket;
-    socket.onopen = () => {
-      this.heartbeat = setInterval(() => this.#write({ type: MessageType.PING }), PRECONNECT_PING_MS);
-    };
-    socket.onclose = () => {
+    const drop = () => {
       if (this.socket === socket) {
-        this.#stopHeartbeat();
+        this.heartbeat.stop();
         this.socket = null;
       }
+    };
+    socket.onopen = () => this.heartbeat.start(PRECONNECT_PING_MS);
+    socket.onmessage = () => this.heartbeat.heard();
+    socket.onclose = drop;
+    // Gone silent: `join` opens another socket rather than wait for this one's close.
+    this.#giveUp = () => {
+      drop();
+      socket.close(4001, 'server silent');
     };
   }
 
@@ -147,7 +153,7 @@ export class SignalingClient {
     const early = this.socket;
     return new Promise((resolve, reject) => {
       if (early && early.readyState <= WebSocket.OPEN) {
-        this.#stopHeartbeat();
+        this.heartbeat.stop();
         this.#attach(early, resolve, reject, true);
       } else {
         this.#open(resolve, reject);
@@ -168,7 +174,7 @@ export class SignalingClient {
   #attach(socket, opened, failed, early = false) {
     this.socket = socket;
     const start = () => {
-      this.lastHeard = Date.now();
+      this.heartbeat.heard();
       this.#sendJoin();
       opened?.();
     };
@@ -178,7 +184,7 @@ export class SignalingClient {
     socket.onerror = early ? null : () => failed?.(new Error('could not reach the signaling server'));
     const lost = (/** @type {number} */ code, /** @type {string} */ reason) => {
       if (this.socket !== socket) return; // an earlier socket, already given up
-      this.#stopHeartbeat();
+      this.heartbeat.stop();
       this.ready = false;
       this.socket = null;
       if (early && !this.id && !this.leaving && !FINAL_CLOSES.has(code)) {
@@ -289,7 +295,7 @@ export class SignalingClient {
   close() {
     this.leaving = true;
     this.ready = false;
-    this.#stopHeartbeat();
+    this.heartbeat.stop();
     if (this.socket) {
       this.socket.onclose = null;
       this.socket.close(1000, 'left');
@@ -340,7 +346,7 @@ export class SignalingClient {
 
   /** @param {string} text */
   #receive(text) {
-    this.lastHeard = Date.now();
+    this.heartbeat.heard();
     let message;
     try {
       message = JSON.parse(text);
@@ -356,7 +362,7 @@ export class SignalingClient {
     this.resumeToken = message.resumeToken;
     this.attempts = 0;
     this.ready = true;
-    this.#startHeartbeat(message.heartbeatMs);
+    this.heartbeat.start(message.heartbeatMs);
     this.onjoined(message);
     for (const queued of this.queued.splice(0)) {
       this.#write(queued);
@@ -372,27 +378,5 @@ export class SignalingClient {
       return;
     }
     this.onerror({ code: message.code, message: message.message });
-  }
-
-  /** @param {number} intervalMs */
-  #startHeartbeat(intervalMs) {
-    this.#stopHeartbeat();
-    let lastPing = Date.now();
-    // Checked twice an interval: a dead connection is found before the server's timeout (4 intervals) drops us.
-    this.heartbeat = setInterval(() => {
-      if (Date.now() - this.lastHeard > intervalMs * 3) {
-        this.#giveUp();
-        return;
-      }
-      if (Date.now() - lastPing >= intervalMs * 0.9) {
-        lastPing = Date.now();
-        this.#write({ type: MessageType.PING });
-      }
-    }, intervalMs / 2);
-  }
-
-  #stopHeartbeat() {
-    clearInterval(this.heartbeat);
-    this.heartbeat = 0;
   }
 }
