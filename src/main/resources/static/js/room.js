@@ -22,7 +22,9 @@ import { PrejoinRoom } from './ui/prejoin-room.js';
 /** @typedef {import('./ui/people-panel.js').Person} Person */
 
 const NAME_KEY = 'parley.name';
-const roomId = location.pathname.split('/').pop()?.toLowerCase() ?? '';
+const roomId = location.pathname.split('/').filter(Boolean).pop()?.toLowerCase() ?? '';
+// One spelling of the link (no trailing slash, lower case), which "Copy meeting link" then hands on.
+if (location.pathname !== `/r/${roomId}`) history.replaceState(null, '', `/r/${roomId}${location.search}${location.hash}`);
 const moderatorKey = takeModeratorKey(roomId);
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const button = (/** @type {string} */ id) => /** @type {HTMLButtonElement} */ ($(id));

@@ -2,9 +2,11 @@ package dev.parley.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +38,21 @@ class CallIT extends BrowserTest {
         List<MeetingPage> pages = joinCall("Alice", "Bob", "Carol");
         assertEveryoneSeesAndHearsEveryone(pages, "Alice", "Bob", "Carol");
         printJoinTimes(pages, "Alice", "Bob", "Carol");
+    }
+
+    @Test
+    void aLinkWithATrailingSlashOrCapitalsOpensTheSameMeeting() {
+        MeetingPage alice = page("Alice").openLanding();
+        String room = URI.create(alice.createMeeting()).getPath();
+        alice.awaitLocalPreview();
+        alice.joinAs("Alice");
+        String id = room.substring("/r/".length());
+        MeetingPage bob = page("Bob").openRoom(baseUrl + "/r/" + id.toUpperCase(Locale.ROOT) + "/");
+        bob.awaitLocalPreview();
+        bob.joinAs("Bob");
+        bob.awaitRemoteTiles("Alice");
+        alice.awaitRemoteTiles("Bob");
+        assertThat(bob.path()).as("the link as the page shows and copies it").isEqualTo(room);
     }
 
     @Test
