@@ -1,5 +1,6 @@
 // Parley's signaling protocol (see PROTOCOL.md). No DOM code here: pages and tests both use it.
 
+import { Allowance } from './allowance.js';
 import { Heartbeat } from './heartbeat.js';
 
 /** Protocol version sent in `join`. */
@@ -63,6 +64,9 @@ const RETRY_MAX_MS = 2000;
 const PRECONNECT_PING_MS = 2000;
 /** Close codes after which reconnecting is pointless or wrong. */
 const FINAL_CLOSES = new Set([1000, 4002, 4003, 4004]);
+/** Chat messages and reactions the server takes from a connection (PROTOCOL.md, "chat"). */
+const CHAT_PER_SECOND = 2;
+const CHAT_BURST = 10;
 /** Messages queued while reconnecting (mostly ICE and renegotiation), at most this many. */
 const MAX_QUEUED = 500;
 
@@ -85,6 +89,8 @@ export class SignalingClient {
     this.id = null;
     /** @type {string|null} */
     this.resumeToken = null;
+    /** Sending past it would only be refused: the page keeps what it could not send yet. */
+    this.chatAllowance = new Allowance(CHAT_PER_SECOND, CHAT_BURST);
     this.heartbeat = new Heartbeat(() => this.#write({ type: MessageType.PING }), () => this.#giveUp());
     this.attempts = 0;
     this.leaving = false;
@@ -231,9 +237,11 @@ export class SignalingClient {
     this.send({ type: MessageType.MEDIA_STATE, audio: state.audio, video: state.video, screen: state.screen });
   }
 
-  /** @param {string} text */
+  /** Sends a chat message unless that is faster than the server allows. @param {string} text @returns {boolean} sent */
   chat(text) {
+    if (!this.chatAllowance.take()) return false;
     this.send({ type: MessageType.CHAT, text });
+    return true;
   }
 
   /** @param {boolean} raised */
@@ -241,9 +249,11 @@ export class SignalingClient {
     this.send({ type: MessageType.HAND, raised });
   }
 
-  /** @param {string} emoji one of REACTIONS */
+  /** Sends a reaction unless that is faster than the server allows. @param {string} emoji one of REACTIONS @returns {boolean} sent */
   react(emoji) {
+    if (!this.chatAllowance.take()) return false;
     this.send({ type: MessageType.REACTION, emoji });
+    return true;
   }
 
   /**

@@ -11,7 +11,7 @@ import { toast } from './ui/toasts.js';
 import { FACES, bindShortcuts, fillIcons, setToggle } from './ui/controls.js';
 import { Panels } from './ui/panels.js';
 import { setupReactionMenu } from './ui/reactions.js';
-import { ChatPanel } from './ui/chat-panel.js';
+import { ChatPanel, TOO_FAST } from './ui/chat-panel.js';
 import { PeoplePanel } from './ui/people-panel.js';
 import { SettingsDialog } from './ui/settings.js';
 import { copyMeetingLink, startClock } from './ui/meeting-info.js';
@@ -56,7 +56,7 @@ const unconfirmed = new Set();
 /** How long others have to come back after a server restart before their tiles go. */
 const REJOIN_GRACE_MS = 10_000;
 
-const chat = new ChatPanel((text) => signaling?.chat(text), () => panels.open === 'chat');
+const chat = new ChatPanel((text) => signaling?.chat(text) ?? false, () => panels.open === 'chat');
 const settings = new SettingsDialog({
   current: () => media.devices,
   useDevice: (kind, id) => media.useDevice(kind, id),
@@ -352,7 +352,7 @@ function update(id, change) {
 function setupCallControls(client) {
   setToggle(button('hand'), FACES.hand, false);
   button('hand').addEventListener('click', () => client.raiseHand(!everyone.get(client.id ?? '')?.hand));
-  setupReactionMenu(button('react'), $('reaction-menu'), REACTIONS, (emoji) => client.react(emoji));
+  setupReactionMenu(button('react'), $('reaction-menu'), REACTIONS, (emoji) => client.react(emoji) || toast(TOO_FAST));
   button('settings').addEventListener('click', () => settings.open());
   button('copy-link').addEventListener('click', () => copyMeetingLink());
   button('leave').addEventListener('click', leave);

@@ -1,13 +1,17 @@
 // The chat panel. Messages are plain text: they are put in the page with textContent, and only
 // http(s) links become anchors, so nothing a participant types can run in anyone's page.
 
+import { toast } from './toasts.js';
+
 /** @typedef {import('../protocol.js').ChatMessage} ChatMessage */
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
+/** Said when a message waits in the box because the server would refuse it (same words as the server's). */
+export const TOO_FAST = "You're sending messages too fast. Wait a moment.";
 
 export class ChatPanel {
   /**
-   * @param {(text: string) => void} send
+   * @param {(text: string) => boolean} send false when the message could not go yet (too fast)
    * @param {() => boolean} isOpen
    */
   constructor(send, isOpen) {
@@ -23,9 +27,13 @@ export class ChatPanel {
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const text = this.input.value.trim();
-      if (text) {
-        send(text);
+      if (!text) {
+        return;
+      }
+      if (send(text)) {
         this.input.value = '';
+      } else {
+        toast(TOO_FAST); // the text stays in the box, to send again in a moment
       }
     });
     // Enter sends, Shift+Enter starts a new line.

@@ -2,12 +2,17 @@
 
 const SHOW_MS = 4000;
 
-/** @param {string} text */
+/**
+ * Shows a notice. The same notice still on screen gives way to this one, so repeats (a burst of refusals,
+ * say) do not stack up, and the latest keeps its place in the order of events.
+ * @param {string} text
+ */
 export function toast(text) {
   const region = document.getElementById('toasts');
   if (!region) {
     return;
   }
+  Array.from(region.children).find((shown) => shown.textContent === text)?.remove();
   const item = document.createElement('div');
   item.className = 'toast';
   item.textContent = text;

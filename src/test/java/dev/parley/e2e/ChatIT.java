@@ -115,13 +115,19 @@ class ChatIT extends BrowserTest {
         assertThat(alice.chat().messages()).noneMatch(m -> m.text().length() > 2000);
         assertThat(bob.toasts()).as("toasts on the receiver").noneMatch(ChatIT::looksLikeError);
 
-        // Too fast: a burst of 15 goes past the allowance; the refused ones reach nobody, the error only Alice.
+        // Too fast: a burst of 15 goes past the allowance; what is held back reaches nobody, the notice only Alice.
         WebElement field = alice.textField("Send a message");
         alice.browser().driver().executeScript("""
             for (let i = 1; i <= 15; i++) { arguments[0].value = 'burst ' + i; arguments[0].form.requestSubmit(); }
             """, field);
         String tooFast = alice.awaitToast("saying she sends too fast", t -> t.toLowerCase().contains("too fast"));
         System.out.println("[chat] rate-limit toast on the sender: " + tooFast);
+        // Nothing typed is lost: what could not go yet stays in the box, and one notice says why, not one per try.
+        assertThat(field.getDomProperty("value")).as("the message that could not go, still in the box").isEqualTo("burst 15");
+        assertThat(alice.browser().driver().executeScript(
+            "return Array.from(document.getElementById('toasts').children).filter(t => t.textContent === arguments[0]).length",
+            tooFast)).as("\"too fast\" notices on screen at once").isEqualTo(1L);
+        field.clear();
         // Once the allowance refills, one more message gets through and closes the burst on both pages.
         alice.awaitTrue("a message accepted again after the burst", () -> {
             if (alice.chat().messages().stream().anyMatch(m -> m.text().equals("after the burst"))) {

@@ -1,0 +1,22 @@
+// A token bucket: how much a connection may still send. No DOM code here.
+
+/** Refills at `perSecond` up to `burst`; each message takes one. */
+export class Allowance {
+  /** @param {number} perSecond @param {number} burst */
+  constructor(perSecond, burst) {
+    this.perSecond = perSecond;
+    this.burst = burst;
+    this.tokens = burst;
+    this.at = Date.now();
+  }
+
+  /** Takes one if there is one. @returns {boolean} */
+  take() {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.perSecond);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
