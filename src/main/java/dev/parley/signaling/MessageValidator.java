@@ -193,7 +193,9 @@ public final class MessageValidator {
         if (name == null) {
             return DEFAULT_NAME;
         }
-        String clean = name.replaceAll("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]", "").strip();
+        // Invisible formatting goes; control characters (a tab, a newline) and every kind of space,
+        // no-break ones included, become one space, so no name is blank to look at or glued together.
+        String clean = name.replaceAll("\\p{Cf}", "").replaceAll("[\\p{Cc}\\p{Z}]+", " ").strip();
         if (clean.codePointCount(0, clean.length()) > config.maxNameLength()) {
             throw invalid("name is longer than " + config.maxNameLength() + " characters");
         }

@@ -148,7 +148,7 @@ final class WsOracle {
             return Expect.error("bad-room");
         }
         if (o.get("name") instanceof String name) {
-            String clean = name.replaceAll("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]", "").strip();
+            String clean = name.replaceAll("\\p{Cf}", "").replaceAll("[\\p{Cc}\\p{Z}]+", " ").strip();
             if (clean.codePointCount(0, clean.length()) > 64) {
                 return Expect.error("invalid-message");
             }

@@ -26,6 +26,16 @@ class MessageValidatorTest {
     void emptyOrMissingNameBecomesTheDefault() throws Exception {
         assertThat(((Join) validator.validate(new Join(1, ROOM, "   "))).name()).isEqualTo("Guest");
         assertThat(((Join) validator.validate(new Join(1, ROOM, null))).name()).isEqualTo("Guest");
+        assertThat(((Join) validator.validate(new Join(1, ROOM, "\u00a0"))).name()).as("a no-break space").isEqualTo("Guest");
+        assertThat(((Join) validator.validate(new Join(1, ROOM, "\u3000\u200b"))).name()).isEqualTo("Guest");
+    }
+
+    @Test
+    void controlsAndSpacesInsideANameBecomeOneSpace() throws Exception {
+        assertThat(((Join) validator.validate(new Join(1, ROOM, "Ada\tLovelace"))).name()).isEqualTo("Ada Lovelace");
+        assertThat(((Join) validator.validate(new Join(1, ROOM, "Ada\u00a0\u00a0 Lovelace"))).name()).isEqualTo("Ada Lovelace");
+        assertThat(((Join) validator.validate(new Join(1, ROOM, "Ada\u200bLovelace"))).name()).as("zero-width space")
+            .isEqualTo("AdaLovelace");
     }
 
     @Test
