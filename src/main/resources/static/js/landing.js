@@ -17,7 +17,12 @@ newMeeting.addEventListener('click', async () => {
       body: JSON.stringify({ ...(password ? { password } : {}), ...(large ? { large } : {}) }),
     });
     if (!response.ok) {
-      throw new Error(`HTTP ${response.status}`);
+      // The server says why (a password of only spaces, too many new meetings…).
+      const reason = await response.json().then((body) => body?.error, () => null);
+      joinError.textContent = `Could not create a meeting: ${reason ?? `the server answered ${response.status}`}.`;
+      joinError.scrollIntoView({ block: 'nearest' }); // below the fold on a phone
+      newMeeting.disabled = false;
+      return;
     }
     const { url, moderatorKey } = await response.json();
     // The key rides in the fragment, which browsers never send to a server or in a Referer.

@@ -90,12 +90,21 @@ public final class WebRoutes {
                 ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "the body must be JSON"));
                 return;
             }
+            if (!body.isObject()) {
+                ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "the body must be a JSON object, such as {\"password\": \"...\"}"));
+                return;
+            }
             JsonNode given = body.path("password");
             if (!given.isMissingNode() && !given.isNull() && (!given.isTextual() || given.asText().length() > MAX_PASSWORD_LENGTH)) {
                 ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "password must be text of at most 128 characters"));
                 return;
             }
             password = given.isTextual() && !given.asText().isEmpty() ? given.asText() : null;
+            if (password != null && password.isBlank()) {
+                // Surely a slip, and one the guests could not see to type.
+                ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "the password cannot be only spaces"));
+                return;
+            }
             JsonNode largeField = body.path("large");
             if (!largeField.isMissingNode() && !largeField.isNull() && !largeField.isBoolean()) {
                 ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "large must be true or false"));

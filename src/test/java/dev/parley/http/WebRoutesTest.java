@@ -9,6 +9,7 @@ import dev.parley.support.TestServer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WebRoutesTest {
@@ -64,6 +65,26 @@ class WebRoutesTest {
                 assertThat(RoomId.isValid(first.path("id").asText())).isTrue();
                 assertThat(first.path("url").asText()).isEqualTo("/r/" + first.path("id").asText());
                 assertThat(first.path("id")).isNotEqualTo(second.path("id"));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    @Test
+    void aNewMeetingRefusesABodyItCannotReadWithAReason() {
+        TestServer.with(parley -> {
+            try {
+                for (String body : List.of("[]", "\"a password\"", "not json", "{\"password\": \"   \"}",
+                        "{\"password\": 5}", "{\"large\": \"yes\"}")) {
+                    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(TestServer.http(parley, "/api/rooms"))
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(refused.statusCode()).as(body).isEqualTo(400);
+                    assertThat(new ObjectMapper().readTree(refused.body()).path("error").asText()).as(body).isNotBlank();
+                }
+                HttpResponse<String> made = http.send(HttpRequest.newBuilder(TestServer.http(parley, "/api/rooms"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(made.statusCode()).isEqualTo(201);
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
