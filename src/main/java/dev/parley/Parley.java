@@ -23,6 +23,7 @@ import dev.parley.signaling.SignalingService;
 import dev.parley.sfu.SfuCoordinator;
 import java.util.Optional;
 import io.javalin.Javalin;
+import io.javalin.util.JavalinBindException;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.NullSessionDataStore;
@@ -69,6 +70,11 @@ public final class Parley implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             System.err.println("parley: " + e.getMessage());
             System.exit(2);
+            return;
+        } catch (JavalinBindException e) {
+            // A busy port is an everyday slip: say so plainly, without a stack trace.
+            System.err.println("parley: " + e.getMessage() + " Or choose another port with --port.");
+            System.exit(1);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(parley::close, "parley-shutdown"));
