@@ -1,11 +1,12 @@
 // The grid of video tiles: one per participant, re-gridded as people come and go. A pinned tile, or
-// else a presenter's, takes the large spot with the others in a strip beside it.
+// else the latest presenter's, takes the large spot with the others in a strip beside it.
 import { initials } from '../names.js';
 import { icon } from './icons.js';
 
 /**
  * @typedef {{el: HTMLElement, video: HTMLVideoElement, audio: HTMLAudioElement|null, name: string,
- *            label: string, pin: HTMLButtonElement, camera?: MediaStream, screen?: MediaStreamTrack|null}} Tile
+ *            label: string, pin: HTMLButtonElement, camera?: MediaStream, screen?: MediaStreamTrack|null,
+ *            presentedAt?: number}} Tile
  * @typedef {{audio: boolean, video: boolean, screen: boolean, hand: boolean}} TileState
  */
 
@@ -19,6 +20,8 @@ export class TileGrid {
     this.pinned = null;
     /** @type {string|null} */
     this.localId = null;
+    /** Counts the presentations this page saw start: the latest one takes the large spot. */
+    this.presentations = 0;
     /** Called with the output device for every remote audio element (setSinkId). */
     this.sinkId = '';
     /** Called after every re-layout (someone pinned, presenting, arriving or leaving). */
@@ -96,6 +99,7 @@ export class TileGrid {
     tile.el.classList.toggle('no-video', !state.video && !state.screen);
     tile.el.classList.toggle('audio-off', !state.audio);
     tile.el.classList.toggle('hand-raised', state.hand);
+    if (state.screen && !tile.el.classList.contains('presenting')) tile.presentedAt = ++this.presentations;
     tile.el.classList.toggle('presenting', state.screen);
     this.#layout();
   }
@@ -255,17 +259,20 @@ export class TileGrid {
     }
   }
 
-  /** The large spot goes to the pinned tile, else to a presenter; otherwise an even grid. */
+  /** The large spot goes to the pinned tile, else to the latest presenter (two may present); otherwise an even grid. */
   #spotlight() {
     if (this.pinned && this.tiles.has(this.pinned)) {
       return this.pinned;
     }
+    let latest = null;
+    let latestAt = -1;
     for (const [id, tile] of this.tiles) {
-      if (tile.el.classList.contains('presenting') && id !== this.localId) {
-        return id;
+      if (tile.el.classList.contains('presenting') && id !== this.localId && (tile.presentedAt ?? 0) > latestAt) {
+        latest = id;
+        latestAt = tile.presentedAt ?? 0;
       }
     }
-    return null;
+    return latest;
   }
 
   /** Columns grow with the count: 1, 2, 2×2, 3×3 and so on; a tall (phone) screen stacks rows first. */

@@ -185,6 +185,28 @@ class MediaControlsIT extends BrowserTest {
         System.out.printf("[screen] Alice on Bob's page: presenting %s, after stop %s%n", screen, camera);
     }
 
+    @Test
+    void whenTwoPresentTheLatestHasTheLargeTileUntilTheyStop() {
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, "Alice", "Bob", "Cat");
+        MeetingPage alice = pages.get(0), bob = pages.get(1), cat = pages.get(2);
+        alice.click("Present now");
+        alice.awaitToggle("Stop presenting", true);
+        cat.awaitTrue("Alice's screen in Cat's large spot", () -> cat.tileClasses("Alice").contains("spotlight"));
+
+        bob.click("Present now");
+        bob.awaitToggle("Stop presenting", true);
+        cat.awaitTrue("Bob, who presented last, in Cat's large spot", () ->
+            cat.tileClasses("Bob").contains("spotlight") && !cat.tileClasses("Alice").contains("spotlight"));
+        alice.awaitTrue("Bob in Alice's large spot", () -> alice.tileClasses("Bob").contains("spotlight"));
+        // Bob has his own screen in front of him: his large spot shows the other presenter.
+        bob.awaitTrue("Alice in Bob's large spot", () -> bob.tileClasses("Alice").contains("spotlight"));
+
+        bob.click("Stop presenting");
+        bob.awaitToggle("Present now", false);
+        cat.awaitTrue("Alice, still presenting, in Cat's large spot again", () ->
+            cat.tileClasses("Alice").contains("spotlight") && !cat.tileClasses("Bob").contains("spotlight"));
+    }
+
     // ---- helpers ----
 
     /**
