@@ -261,20 +261,7 @@ class CallIT extends BrowserTest {
 
     /** First person creates the meeting via "New meeting"; the others open its URL; each joins in turn. */
     private List<MeetingPage> joinCall(String... names) {
-        List<MeetingPage> pages = new ArrayList<>();
-        String room = null;
-        for (String name : names) {
-            MeetingPage page = page(name);
-            if (room == null) {
-                room = page.openLanding().createMeeting();
-            } else {
-                page.openRoom(room);
-            }
-            page.awaitLocalPreview();
-            page.joinAs(name);
-            pages.add(page);
-        }
-        return pages;
+        return Calls.joinOneByOne(baseUrl, browsers, Browser::launch, names);
     }
 
     private static void assertEveryoneSeesAndHearsEveryone(List<MeetingPage> pages, String... names) {
