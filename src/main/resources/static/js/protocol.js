@@ -159,7 +159,7 @@ export class SignalingClient {
     const early = this.socket;
     return new Promise((resolve, reject) => {
       if (early && early.readyState <= WebSocket.OPEN) {
-        this.heartbeat.stop();
+        // Its heartbeat goes on until `joined`: should it go silent meanwhile, the join goes out on a new one.
         this.#attach(early, resolve, reject, true);
       } else {
         this.#open(resolve, reject);
