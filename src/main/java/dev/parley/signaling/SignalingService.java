@@ -27,6 +27,8 @@ public final class SignalingService {
 
     static final int ABNORMAL_CLOSURE = 1006;
     static final int SERVICE_RESTART = 1012;
+    /** A page gave up this socket as silent and is resuming on another (PROTOCOL.md, close codes). */
+    static final int CLIENT_RESUMING = 4001;
 
     private final SignalingConfig config;
     private final EndpointMetrics metrics;
@@ -109,13 +111,15 @@ public final class SignalingService {
     }
 
     /**
-     * The socket closed. A close without a close frame (1006: the network or the page died) keeps
-     * the participant until the heartbeat timeout, so a page that reconnects resumes without anyone
-     * seeing it leave; every other close is a departure.
+     * The socket closed. A close without a close frame (1006: the network or the page died), or one
+     * from a page that gave the socket up to resume on another (4001), keeps the participant until the
+     * heartbeat timeout, so the page resumes without anyone seeing it leave; every other close is a
+     * departure. (Keeping a participant this way is no more than cutting the connection also does.)
      */
     public void closed(Session session, int statusCode) {
         session.markClosed();
-        if (stopping || statusCode == ABNORMAL_CLOSURE && session.membership().isPresent()) {
+        boolean mayResume = statusCode == ABNORMAL_CLOSURE || statusCode == CLIENT_RESUMING;
+        if (stopping || mayResume && session.membership().isPresent()) {
             return;
         }
         sessions.remove(session.connectionId());

@@ -58,6 +58,28 @@ class ResumeProtocolTest {
     }
 
     @Test
+    void aPageThatGivesUpASilentSocketResumesAndNobodySeesItLeave() {
+        TestServer.with(parley -> {
+            try (WsClient a = connect(parley); WsClient b = connect(parley)) {
+                join(a, "Ada", null);
+                JsonNode bJoined = join(b, "Grace", null);
+                a.next("participant-joined");
+                // The page heard nothing for three heartbeats and closes with 4001 before resuming elsewhere;
+                // should that close frame get through, it is no departure.
+                b.closeWith(4001, "server silent");
+                a.expectSilence(QUIET);
+
+                try (WsClient b2 = connect(parley)) {
+                    JsonNode resumed = join(b2, "Grace", bJoined.path("resumeToken").asText());
+                    assertThat(resumed.path("resumed").asBoolean()).isTrue();
+                    assertThat(resumed.path("id").asText()).isEqualTo(bJoined.path("id").asText());
+                    a.expectSilence(QUIET);
+                }
+            }
+        });
+    }
+
+    @Test
     void aResumeTokenWorksOnce() {
         TestServer.with(parley -> {
             try (WsClient a = connect(parley); WsClient b = connect(parley); WsClient thief = connect(parley)) {

@@ -104,6 +104,11 @@ public final class WsClient implements AutoCloseable {
         socket.abort();
     }
 
+    /** Sends a close frame with this code (and no more), as a page does when it gives up a socket. */
+    public void closeWith(int code, String reason) {
+        socket.sendClose(code, reason).exceptionally(e -> null);
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {
