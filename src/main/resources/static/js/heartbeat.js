@@ -38,6 +38,11 @@ export class Heartbeat {
     }, intervalMs / 2);
   }
 
+  /** @returns {boolean} */
+  running() {
+    return this.timer !== undefined;
+  }
+
   stop() {
     clearInterval(this.timer);
     this.timer = undefined;

@@ -60,8 +60,8 @@ export function signalingUrl(location) {
 /** Reconnection backoff: first retry after about 250 ms, doubling up to 2 s, with jitter. */
 const RETRY_BASE_MS = 250;
 const RETRY_MAX_MS = 2000;
-/** Heartbeats on a socket opened before joining: the default interval, well inside the default timeout. */
-const PRECONNECT_PING_MS = 2000;
+/** Heartbeats before `joined` gives the server's interval: the default one, well inside the default timeout. */
+const EARLY_PING_MS = 2000;
 /** Close codes after which reconnecting is pointless or wrong. */
 const FINAL_CLOSES = new Set([1000, 4002, 4003, 4004]);
 /** Chat messages and reactions the server takes from a connection (PROTOCOL.md, "chat"). */
@@ -72,7 +72,7 @@ const MAX_QUEUED = 500;
 
 /**
  * One participant's signaling connection. Assign the `on*` callbacks, then call `join`.
- * Heartbeats run by themselves once joined; a server that stops answering is treated as gone.
+ * Heartbeats run by themselves from the socket's opening; a server that stops answering is treated as gone.
  * A lost connection is retried with backoff and resumed as the same participant (PROTOCOL.md,
  * "Resuming"); `onreconnecting` and then `onjoined` (with `resumed`) tell the page.
  */
@@ -139,7 +139,7 @@ export class SignalingClient {
         this.socket = null;
       }
     };
-    socket.onopen = () => this.heartbeat.start(PRECONNECT_PING_MS);
+    socket.onopen = () => this.heartbeat.start(EARLY_PING_MS);
     socket.onmessage = () => this.heartbeat.heard();
     socket.onclose = drop;
     // Gone silent: `join` opens another socket rather than wait for this one's close.
@@ -180,7 +180,8 @@ export class SignalingClient {
   #attach(socket, opened, failed, early = false) {
     this.socket = socket;
     const start = () => {
-      this.heartbeat.heard();
+      // From the first moment, so that a join or resume sent into a dead path is given up, not waited on.
+      if (!this.heartbeat.running()) this.heartbeat.start(EARLY_PING_MS);
       this.#sendJoin();
       opened?.();
     };
@@ -204,7 +205,7 @@ export class SignalingClient {
       }
       this.onreconnecting();
       const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** this.attempts++);
-      setTimeout(() => this.#open(), delay * (0.5 + Math.random() / 2));
+      setTimeout(() => this.leaving || this.#open(), delay * (0.5 + Math.random() / 2));
     };
     socket.onclose = (event) => lost(event.code, event.reason);
     // A silent connection is given up at once: its close event comes only when the handshake times out (~1 min).

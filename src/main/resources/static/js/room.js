@@ -244,6 +244,13 @@ async function enterCall() {
       showEnded(code === 4003 ? 'You were removed from the meeting' : 'The meeting has ended', '');
       return;
     }
+    if (!client.id) {
+      // Never admitted (the server could not be reached): stay on the pre-join screen, ready to try again.
+      signaling = null;
+      button('join-now').disabled = false;
+      $('join-error').textContent = 'Could not reach the server. Check your connection and try again.';
+      return;
+    }
     toast(code === 4002 ? 'You joined this meeting from another window.' : 'Lost the connection to the server.');
   };
   await client.join(roomId, myName, () => ({ audio: media.state.audio, video: media.state.video }));

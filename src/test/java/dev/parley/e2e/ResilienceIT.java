@@ -28,12 +28,14 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.parley.Parley;
+import dev.parley.room.RoomId;
 import dev.parley.support.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
 
 /**
  * Issue 6, "Real Chromium" faults: a call between two headless Chromium pages survives the signaling
@@ -297,6 +299,31 @@ class ResilienceIT {
             .isLessThanOrEqualTo(SILENCE_NOTICED_BOUND.toMillis());
         assertThat(bannerEvents(alice)).as("Alice's connection was not touched").noneMatch(e -> e[0] >= silentEpoch);
         assertResumedAsTheSame(pages, aliceIds, bobIds, silentAt, "after Bob's connection went silent", 1);
+    }
+
+    @Test
+    void aJoinSentIntoASilentConnectionFailsClearlyAndCanBeTriedAgain() {
+        Parley server = Parley.start(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", TestServer.DATA_DIR});
+        resources.add(server);
+        TcpProxy proxy = track(TcpProxy.start(server.port()));
+        Browser browser = Browser.launch("Bob");
+        browsers.add(browser);
+        MeetingPage bob = new MeetingPage(browser, "http://127.0.0.1:" + proxy.port());
+        bob.openRoom("http://127.0.0.1:" + proxy.port() + "/r/" + RoomId.random());
+        bob.awaitLocalPreview();
+        bob.enterName("Bob");
+
+        // The network goes while Bob reads the pre-join screen: his open socket carries nothing, and no new one gets through.
+        proxy.refuseNew(true);
+        assertThat(proxy.silenceAll()).as("the pre-join screen's connections").isGreaterThanOrEqualTo(1);
+        bob.click("Join now");
+        bob.awaitTrue("a clear message and \"Join now\" usable again", () ->
+            bob.browser().driver().findElement(By.id("join-error")).getText().contains("Could not reach the server")
+                && bob.joinNowButton().isEnabled());
+
+        proxy.refuseNew(false);
+        bob.click("Join now");
+        bob.awaitJoined("Bob");
     }
 
     /** Alice and Bob in a call, each through a proxy of their own, so that one page's connections can be cut alone. */

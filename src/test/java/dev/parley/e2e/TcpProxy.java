@@ -80,6 +80,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean closed;
+    private volatile boolean refusing;
 
     private TcpProxy(ServerSocket listener, int upstreamPort) {
         this.listener = listener;
@@ -133,6 +134,11 @@ public final class TcpProxy implements AutoCloseable {
         return open.size();
     }
 
+    /** While on, new connections are reset at once, as by a server that cannot be reached. */
+    public void refuseNew(boolean refuse) {
+        refusing = refuse;
+    }
+
     private void acceptLoop() {
         while (!closed) {
             Socket client;
@@ -146,6 +152,10 @@ public final class TcpProxy implements AutoCloseable {
             }
             accepted.incrementAndGet();
             Socket upstream = new Socket();
+            if (refusing) {
+                new Link(client, upstream).close(true);
+                continue;
+            }
             try {
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);
