@@ -123,7 +123,16 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
             sfu = opened = moveToSfu(room, participant.id(), password);
         }
         if (!sfu.members.containsKey(participant.id())) {
-            addMember(sfu, participant.id());
+            SfuMember member = new SfuMember(participant.id());
+            sfu.members.put(participant.id(), member);
+            if (sfuRooms.get(room.id()) != sfu) {
+                // The call's last member left just now and took this SFU room out of use: open a new one.
+                sfu.members.remove(participant.id());
+                return admitted(room, participant, password);
+            }
+            if (janus != null) {
+                publishing.join(sfu, member);
+            }
         }
         tellLater(room, participant.id(), new MediaMode(Message.SFU, null));
         if (opened != null) {
@@ -161,8 +170,21 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         CompletableFuture<Void> ended = member.publishing.then(() -> member.ready.handle((ok, error) -> null)
                 .thenCompose(ignored -> janusRooms.endSession(member)));
         if (room.members.isEmpty()) {
-            janusRooms.destroyIfTakenOutOfUse(room, ended, () -> sfuRooms.remove(roomId, room));
+            janusRooms.destroyIfTakenOutOfUse(room, ended, () -> removeIfEmpty(roomId, room));
         }
+    }
+
+    /**
+     * Takes an emptied call's SFU room out of use, unless someone joined it meanwhile: a newcomer is
+     * put in the room before it checks the room is still in use, so one of the two always sees the other.
+     */
+    private boolean removeIfEmpty(String roomId, SfuRoom room) {
+        boolean[] removed = {false};
+        sfuRooms.computeIfPresent(roomId, (id, current) -> {
+            removed[0] = current == room && current.members.isEmpty();
+            return removed[0] ? null : current;
+        });
+        return removed[0];
     }
 
     @Override
@@ -300,7 +322,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
             }
             janus = admin;
             log.info("took over the Janus sessions of {} rooms on a new connection", sfuRooms.size());
-            sfuRooms.values().forEach(room -> resync(room, admin));
+            sfuRooms.values().forEach(room -> publishing.resync(room, admin));
             // Calls that grew (or large ones that began) while the connection was away went on peer to peer.
             moveWaitingRooms(admin);
         });
@@ -324,26 +346,6 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
                 fallBackToMesh();
             }
         }, RECLAIM_WINDOW_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    /** After a reclaim: events may have been lost, so re-read who publishes and bring every member up to date. */
-    private void resync(SfuRoom room, JanusAdmin admin) {
-        admin.publishers(room.id).whenComplete((feeds, error) -> {
-            if (error != null) {
-                log.warn("room {}: cannot list its publishers after reconnecting: {}", room.id, error.getMessage());
-                return;
-            }
-            room.publishers.retainAll(feeds);
-            room.publishers.addAll(feeds);
-            for (SfuMember member : room.members.values()) {
-                if (!member.joining()) {
-                    publishing.join(room, member);
-                } else {
-                    receiving.subscribeAll(room, member);
-                }
-                member.takeAfterReconnect().forEach(Runnable::run);
-            }
-        });
     }
 
     /** Janus is gone: every SFU room goes back to a mesh. */

@@ -48,7 +48,7 @@ final class SfuPublishing {
                             JanusRequests.joinAsPublisher(room.id, room.pin, participantId), null);
                 }).whenComplete((reply, error) -> {
                     if (error != null && connectionLost(error) && !member.gone) {
-                        // The coordinator joins it again once the connection is back (see SfuCoordinator#resync).
+                        // Joined again once the connection is back: resync, after the coordinator reclaims the sessions.
                         log.info("room {}: {} joins the Janus room again once the connection is back", room.id, participantId);
                         member.joinLost();
                         return;
@@ -145,5 +145,25 @@ final class SfuPublishing {
             throw new java.io.UncheckedIOException(new java.io.IOException("Janus is not connected"));
         }
         return j.connection();
+    }
+
+    /** After a reclaim: events may have been lost, so re-read who publishes and bring every member up to date. */
+    void resync(SfuRoom room, JanusAdmin admin) {
+        admin.publishers(room.id).whenComplete((feeds, error) -> {
+            if (error != null) {
+                log.warn("room {}: cannot list its publishers after reconnecting: {}", room.id, error.getMessage());
+                return;
+            }
+            room.publishers.retainAll(feeds);
+            room.publishers.addAll(feeds);
+            for (SfuMember member : room.members.values()) {
+                if (!member.joining()) {
+                    join(room, member);
+                } else {
+                    receiving.subscribeAll(room, member);
+                }
+                member.takeAfterReconnect().forEach(Runnable::run);
+            }
+        });
     }
 }
