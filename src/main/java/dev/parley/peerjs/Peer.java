@@ -14,6 +14,11 @@ final class Peer {
     private volatile long lastHeartbeat;
     private volatile boolean active = true;
     private volatile boolean ready;
+    /**
+     * Held while messages go to this peer: the queued ones are flushed under it as the peer becomes ready,
+     * so a message relayed live meanwhile waits for them and each sender's messages arrive in order.
+     */
+    final Object delivery = new Object();
 
     Peer(String id, String token, Transport transport, long now) {
         this.id = id;

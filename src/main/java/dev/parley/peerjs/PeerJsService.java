@@ -67,8 +67,10 @@ public final class PeerJsService {
         // PeerServer sends OPEN only to a new id; a replacing socket gets it too, so a client's reconnect
         // sees 'open' even if the server had not yet noticed its old socket closing.
         transport.send(FrameCodec.OPEN);
-        peer.markReady();
-        relay.flush(peer);
+        synchronized (peer.delivery) {
+            peer.markReady();
+            relay.flush(peer);
+        }
         return peer;
     }
 

@@ -26,7 +26,7 @@ final class PendingMessages {
         }
     }
 
-    /** The sender of messages to {@code missingId} that expired; told once per sweep, as PeerServer does. */
+    /** The sender of messages to {@code missingId} that expired, to be told once. */
     record Expired(String missingId, String senderId) {}
 
     private final ConcurrentHashMap<String, ArrayDeque<Pending>> queues = new ConcurrentHashMap<>();
@@ -77,27 +77,33 @@ final class PendingMessages {
         return queue;
     }
 
-    /** Removes messages queued at or before {@code cutoff} and says whom to tell. */
+    /**
+     * Drops what waited too long. Once a sender's oldest message to an id was queued at or before
+     * {@code cutoff}, all its messages to that id go (the later ones, ICE candidates mostly, belong to
+     * the same failed attempt), and the sender is told once, as PeerServer tells it once per queue.
+     */
     List<Expired> expire(long cutoff) {
         List<Expired> expired = new ArrayList<>();
         for (String dst : queues.keySet()) {
             queues.computeIfPresent(dst, (id, queue) -> {
-                Set<String> told = null;
-                for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
-                    Pending p = it.next();
-                    if (p.queuedAt() > cutoff) {
-                        continue;
-                    }
-                    it.remove();
-                    weight.addAndGet(-p.weight());
-                    count.decrementAndGet();
-                    if (told == null) {
-                        told = new HashSet<>();
-                    }
-                    if (told.add(p.senderId())) {
-                        expired.add(new Expired(id, p.senderId()));
+                Set<String> late = new HashSet<>();
+                for (Pending p : queue) {
+                    if (p.queuedAt() <= cutoff) {
+                        late.add(p.senderId());
                     }
                 }
+                if (late.isEmpty()) {
+                    return queue;
+                }
+                for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
+                    Pending p = it.next();
+                    if (late.contains(p.senderId())) {
+                        it.remove();
+                        weight.addAndGet(-p.weight());
+                        count.decrementAndGet();
+                    }
+                }
+                late.forEach(sender -> expired.add(new Expired(id, sender)));
                 return queue.isEmpty() ? null : queue;
             });
         }

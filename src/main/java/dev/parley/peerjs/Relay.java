@@ -34,8 +34,11 @@ final class Relay {
         String dst = frame.dst();
         Peer target = peers.get(dst);
         if (target != null && target.ready()) {
-            deliver(target, FrameCodec.relay(frame.type(), sender.idJson(), target.idJson(),
-                    frame.text(), frame.payloadStart(), frame.payloadEnd()), sender.id());
+            String json = FrameCodec.relay(frame.type(), sender.idJson(), target.idJson(),
+                    frame.text(), frame.payloadStart(), frame.payloadEnd());
+            synchronized (target.delivery) { // after whatever waited for it (see Peer#delivery)
+                deliver(target, json, sender.id());
+            }
             return;
         }
         if (!queueIfAbsent) {
@@ -49,11 +52,13 @@ final class Relay {
         // The destination may have become ready, and drained its queue, between our look-up and the add.
         Peer arrived = peers.get(dst);
         if (arrived != null && arrived.ready()) {
-            flush(arrived);
+            synchronized (arrived.delivery) {
+                flush(arrived);
+            }
         }
     }
 
-    /** Delivers whatever waited for {@code target}, oldest first. */
+    /** Delivers whatever waited for {@code target}, oldest first; the caller holds {@code target.delivery}. */
     void flush(Peer target) {
         for (Pending message : pending.drain(target.id())) {
             String payload = message.payload();

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.support.MutableClock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The service with an injected clock: expiry and liveness tested to the millisecond, without waiting. */
@@ -268,5 +271,49 @@ class PeerJsServiceTest {
         String id = service.newId();
         assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
         assertThat(service.newId()).isNotEqualTo(id);
+    }
+
+    @Test
+    void aMessageRelayedWhileTheQueueIsFlushedArrivesAfterTheQueuedOnes() throws Exception {
+        PeerJsService service = service();
+        Peer a = open(service, "a", new FakeTransport());
+        service.receive(a, "{\"type\":\"CANDIDATE\",\"dst\":\"x\",\"payload\":{\"n\":1}}");
+        service.receive(a, "{\"type\":\"CANDIDATE\",\"dst\":\"x\",\"payload\":{\"n\":2}}");
+        // x connects; while its queue is being delivered, a's next message comes in live.
+        CountDownLatch flushing = new CountDownLatch(1);
+        CountDownLatch liveSent = new CountDownLatch(1);
+        List<String> received = new CopyOnWriteArrayList<>();
+        Transport x = new Transport() {
+            @Override
+            public boolean send(String text) {
+                received.add(text);
+                if (text.contains("\"n\":1")) {
+                    flushing.countDown();
+                    await(liveSent, 500); // with the ordering in place, the live message waits for us instead
+                }
+                return true;
+            }
+
+            @Override
+            public void close(int code, String reason) {}
+        };
+        Thread joiner = Thread.ofPlatform().start(() -> service.open("peerjs", "x", "t", x));
+        assertThat(flushing.await(5, TimeUnit.SECONDS)).isTrue();
+        Thread live = Thread.ofPlatform().start(() -> {
+            service.receive(a, "{\"type\":\"CANDIDATE\",\"dst\":\"x\",\"payload\":{\"n\":3}}");
+            liveSent.countDown();
+        });
+        joiner.join();
+        live.join();
+        assertThat(received).extracting(t -> t.replaceAll(".*\"n\":(\\d).*", "$1").replaceAll(".*OPEN.*", "open"))
+                .containsExactly("open", "1", "2", "3");
+    }
+
+    private static void await(CountDownLatch latch, long millis) {
+        try {
+            latch.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -40,6 +40,21 @@ class PendingMessagesTest {
     }
 
     @Test
+    void anExpiredOfferTakesTheSendersLaterCandidatesWithItAndIsToldOnce() {
+        PendingMessages pending = new PendingMessages(10, 1_000_000);
+        pending.add("x", from("a", "{\"sdp\":1}", 0));
+        pending.add("x", from("b", "{}", 50));
+        pending.add("x", from("a", "{\"candidate\":1}", 600));
+        pending.add("x", from("a", "{\"candidate\":2}", 1200));
+
+        assertThat(pending.expire(10)).as("a's offer is too old: all of a's messages go").containsExactly(new Expired("x", "a"));
+        assertThat(pending.size()).as("b's message, still young").isEqualTo(1);
+        assertThat(pending.expire(1000)).containsExactly(new Expired("x", "b"));
+        assertThat(pending.expire(5000)).as("nothing left to tell a about a second time").isEmpty();
+        assertThat(pending.weight()).isZero();
+    }
+
+    @Test
     void limitsRefuseWithoutKeepingAnything() {
         PendingMessages perPeer = new PendingMessages(2, 1_000_000);
         assertThat(perPeer.add("x", from("a", "1", 0))).isTrue();
