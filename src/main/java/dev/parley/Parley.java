@@ -64,16 +64,27 @@ public final class Parley implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        ParleyConfig config;
         Parley parley;
         try {
-            parley = start(args);
+            config = ParleyConfig.parse(args, System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("parley: " + e.getMessage());
             System.exit(2);
             return;
+        }
+        try {
+            parley = start(config);
         } catch (JavalinBindException e) {
-            // A busy port is an everyday slip: say so plainly, without a stack trace.
-            System.err.println("parley: " + e.getMessage() + " Or choose another port with --port.");
+            // A busy port (or a --host this machine does not have) is an everyday slip: said plainly, no stack trace.
+            // Javalin says "Port already in use" for any bind failure; the cause tells which it was.
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            String why = root.getMessage() != null ? root.getMessage() : e.getMessage();
+            System.err.printf("parley: cannot listen on %s:%d (%s). Choose another --port, or a --host of this machine.%n",
+                    config.http().host(), config.http().port(), why);
             System.exit(1);
             return;
         }

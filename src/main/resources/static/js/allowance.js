@@ -7,13 +7,13 @@ export class Allowance {
     this.perSecond = perSecond;
     this.burst = burst;
     this.tokens = burst;
-    this.at = Date.now();
+    this.at = performance.now();
   }
 
   /** Takes one if there is one. @returns {boolean} */
   take() {
-    const now = Date.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.perSecond);
+    const now = performance.now(); // monotonic: a clock set back must not stop the chat
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.at) / 1000) * this.perSecond);
     this.at = now;
     if (this.tokens < 1) return false;
     this.tokens -= 1;

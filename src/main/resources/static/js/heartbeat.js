@@ -17,22 +17,22 @@ export class Heartbeat {
 
   /** Something arrived: the connection is alive. */
   heard() {
-    this.lastHeard = Date.now();
+    this.lastHeard = performance.now();
   }
 
   /** (Re)starts, counting from now. @param {number} intervalMs */
   start(intervalMs) {
     this.stop();
     this.heard();
-    let lastPing = Date.now();
+    let lastPing = performance.now();
     this.timer = setInterval(() => {
-      if (Date.now() - this.lastHeard > intervalMs * 3) {
+      if (performance.now() - this.lastHeard > intervalMs * 3) {
         this.stop();
         this.silent();
         return;
       }
-      if (Date.now() - lastPing >= intervalMs * 0.9) {
-        lastPing = Date.now();
+      if (performance.now() - lastPing >= intervalMs * 0.9) {
+        lastPing = performance.now();
         this.ping();
       }
     }, intervalMs / 2);

@@ -11,7 +11,11 @@ export function takeModeratorKey(roomId) {
   const storageKey = `parley.host.${roomId}`;
   const match = location.hash.match(/host=([^&]+)/);
   if (match) {
-    sessionStorage.setItem(storageKey, decodeURIComponent(match[1]));
+    try {
+      sessionStorage.setItem(storageKey, decodeURIComponent(match[1]));
+    } catch {
+      // A mangled link (a stray %): no key, so this page joins as a guest rather than failing to load.
+    }
     history.replaceState(null, '', location.pathname + location.search);
   }
   return sessionStorage.getItem(storageKey) ?? undefined;

@@ -64,9 +64,12 @@ const RETRY_MAX_MS = 2000;
 const EARLY_PING_MS = 2000;
 /** Close codes after which reconnecting is pointless or wrong. */
 const FINAL_CLOSES = new Set([1000, 4002, 4003, 4004]);
-/** Chat messages and reactions the server takes from a connection (PROTOCOL.md, "chat"). */
+/**
+ * Chat messages and reactions a page sends: the server takes 2 a second in bursts of 10 (PROTOCOL.md,
+ * "chat"); two fewer in a burst, so that messages bunched up on the way are not refused there.
+ */
 const CHAT_PER_SECOND = 2;
-const CHAT_BURST = 10;
+const CHAT_BURST = 8;
 /** Messages queued while reconnecting (mostly ICE and renegotiation), at most this many. */
 const MAX_QUEUED = 500;
 

@@ -95,13 +95,14 @@ public final class WebRoutes {
                 return;
             }
             JsonNode given = body.path("password");
-            if (!given.isMissingNode() && !given.isNull() && (!given.isTextual() || given.asText().length() > MAX_PASSWORD_LENGTH)) {
+            if (!given.isMissingNode() && !given.isNull() && (!given.isTextual()
+                    || given.asText().codePointCount(0, given.asText().length()) > MAX_PASSWORD_LENGTH)) {
                 ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "password must be text of at most 128 characters"));
                 return;
             }
             password = given.isTextual() && !given.asText().isEmpty() ? given.asText() : null;
-            if (password != null && password.isBlank()) {
-                // Surely a slip, and one the guests could not see to type.
+            if (password != null && password.replaceAll("[\\p{Cc}\\p{Cf}\\p{Z}]", "").isEmpty()) {
+                // Spaces of any kind, or nothing visible: surely a slip, and one the guests could not see to type.
                 ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "the password cannot be only spaces"));
                 return;
             }

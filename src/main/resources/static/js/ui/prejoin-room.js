@@ -1,10 +1,12 @@
 /**
  * What the pre-join screen says about the meeting itself: a password field for a protected meeting, and
  * a notice while it is locked. A locked meeting is asked about again every few seconds, so the notice
- * goes away once the host unlocks it, without a reload.
+ * says when the host unlocks it, without a reload.
  */
 
 const LOCKED_RECHECK_MS = 5000;
+const LOCKED = 'This meeting is locked. You can join once the host unlocks it.';
+const UNLOCKED = 'The host unlocked the meeting. You can join now.';
 /** Refusals that a password typed on the pre-join screen can fix. */
 const PASSWORD_CODES = new Set(['password-required', 'bad-password']);
 
@@ -13,6 +15,8 @@ const PASSWORD_CODES = new Set(['password-required', 'bad-password']);
 
 export class PrejoinRoom {
   /** @type {ReturnType<typeof setTimeout> | undefined} */ #recheck;
+  /** Numbers the questions asked, so that only the latest answer counts. */
+  #asked = 0;
 
   /**
    * @param {string} roomId
@@ -46,9 +50,8 @@ export class PrejoinRoom {
       return true;
     }
     if (error.code === 'room-locked') {
-      this.view.error.textContent = '';
-      this.view.lockNotice.hidden = false;
-      this.#check();
+      this.view.error.textContent = 'Could not join: the meeting is locked.';
+      this.#showLocked(true);
       return true;
     }
     return false;
@@ -56,15 +59,41 @@ export class PrejoinRoom {
 
   #check() {
     clearTimeout(this.#recheck);
-    if (!this.guest) return;
+    if (!this.guest || !this.active) return;
+    const asked = ++this.#asked;
     fetch(`/api/rooms/${encodeURIComponent(this.roomId)}`)
-      .then((response) => (response.ok ? response.json() : null))
-      .then((/** @type {RoomInfo | null} */ info) => {
-        if (!this.active || !info) return;
+      .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
+      .then((/** @type {RoomInfo} */ info) => {
+        if (!this.active || asked !== this.#asked) return;
         if (info.password) this.view.passwordRow.hidden = false;
-        this.view.lockNotice.hidden = !info.locked;
-        if (info.locked) this.#recheck = setTimeout(() => this.#check(), LOCKED_RECHECK_MS);
+        this.#showLocked(Boolean(info.locked));
       })
-      .catch(() => {});
+      .catch(() => {
+        // No answer this time: while the notice is up, ask again rather than leave it there for good.
+        if (this.active && asked === this.#asked && this.#locked()) this.#askAgain();
+      });
+  }
+
+  /** @param {boolean} locked */
+  #showLocked(locked) {
+    const notice = this.view.lockNotice;
+    if (locked) {
+      notice.textContent = LOCKED;
+      notice.hidden = false;
+      this.#askAgain();
+    } else if (this.#locked()) {
+      // Said in the notice (a status region) rather than by hiding it, so screen readers hear it too.
+      notice.textContent = UNLOCKED;
+      this.view.error.textContent = '';
+    }
+  }
+
+  #locked() {
+    return !this.view.lockNotice.hidden && this.view.lockNotice.textContent === LOCKED;
+  }
+
+  #askAgain() {
+    clearTimeout(this.#recheck);
+    if (this.guest) this.#recheck = setTimeout(() => this.#check(), LOCKED_RECHECK_MS);
   }
 }

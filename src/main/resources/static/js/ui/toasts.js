@@ -1,4 +1,4 @@
-// Short notices at the bottom of the screen, also read out by screen readers (aria-live region).
+// Short notices over the call (at the bottom; near the top on a phone), read out by screen readers too (aria-live).
 
 const SHOW_MS = 4000;
 

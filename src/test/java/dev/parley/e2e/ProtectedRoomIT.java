@@ -92,13 +92,16 @@ class ProtectedRoomIT extends BrowserTest {
         assertThat(notice.getText()).contains("locked");
         late.click("Join now");
         late.awaitTrue("the join is refused, the button usable again", () -> late.joinNowButton().isEnabled());
+        assertThat(late.browser().driver().findElement(By.id("join-error")).getText()).as("the refusal, said (role=alert)")
+            .contains("locked");
         assertThat(notice.isDisplayed()).as("the refusal leaves the notice up").isTrue();
         assertThat(host.remoteTileNames()).containsExactly("Alice");
 
         host.click("Unlock meeting");
         host.awaitTrue("the lock is off", () -> "false".equals(host.ariaPressed("Lock meeting")));
-        // The page asks again on its own; nobody reloads it.
-        late.awaitTrue("the notice goes once the host unlocks", () -> !notice.isDisplayed());
+        // The page asks again on its own; nobody reloads it. The status region says so.
+        late.awaitTrue("the notice says the host unlocked", () -> notice.getText().contains("unlocked"));
+        assertThat(late.browser().driver().findElement(By.id("join-error")).getText()).as("the old refusal gone").isEmpty();
         late.click("Join now");
         late.awaitJoined("Late");
         host.awaitRemoteTiles("Alice", "Late");

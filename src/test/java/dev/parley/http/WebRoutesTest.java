@@ -76,7 +76,7 @@ class WebRoutesTest {
         TestServer.with(parley -> {
             try {
                 for (String body : List.of("[]", "\"a password\"", "not json", "{\"password\": \"   \"}",
-                        "{\"password\": 5}", "{\"large\": \"yes\"}")) {
+                        "{\"password\": 5}", "{\"large\": \"yes\"}", "{\"password\": \"\\u00a0\\u200b\"}")) {
                     HttpResponse<String> refused = http.send(HttpRequest.newBuilder(TestServer.http(parley, "/api/rooms"))
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                     assertThat(refused.statusCode()).as(body).isEqualTo(400);
