@@ -2,6 +2,7 @@ package dev.parley.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,9 +11,14 @@ import java.util.Map;
 /**
  * Watches a page in a call across a fault (a server restart, a cut WebSocket): whether it reloaded,
  * rebuilt or re-attached a tile, showed "Reconnecting…" and when, announced anyone as joining or
- * leaving, and when chat messages arrived.
+ * leaving, and when chat messages arrived; and, after it, whether the call is the same call.
  */
 final class ResumeWatch {
+    /** Longer than the server's default 8 s heartbeat timeout plus a sweep and some slack, so a stale socket expiring shows up. */
+    private static final Duration HEARTBEAT_TIMEOUT_WATCH = Duration.ofSeconds(12);
+    /** The fake microphone gives about 0.25 of totalAudioEnergy per second; a 1.5 s window must show clearly more than noise. */
+    private static final double MIN_AUDIO_ENERGY = 0.05;
+
     private ResumeWatch() {}
 
     /**
@@ -156,5 +162,79 @@ final class ResumeWatch {
             assertThat(previous).as(page.label() + ": two tiles named " + pair.get(0) + " in " + rows).isNull();
         }
         return ids;
+    }
+
+    /**
+     * After a resume: both pages kept their tiles, ids and connection, and nobody was seen to leave or join,
+     * even once the server's heartbeat timeout has passed (a stale socket expiring must not take anyone out);
+     * then chat goes both ways under the right names and media still flows.
+     */
+    static void assertResumedAsTheSame(List<MeetingPage> pages, Map<String, String> aliceIds, Map<String, String> bobIds,
+                                        long cutAt, String when, int round) {
+        MeetingPage alice = pages.get(0), bob = pages.get(1);
+        for (MeetingPage page : pages) {
+            assertNoReloadAndSameTiles(page, page == alice ? aliceIds : bobIds);
+        }
+        long watchUntil = cutAt + HEARTBEAT_TIMEOUT_WATCH.toNanos();
+        while (System.nanoTime() < watchUntil) {
+            Browser.pause(500);
+            for (MeetingPage page : pages) {
+                assertThat(page.remoteTileNames()).as(page.label() + ": remote tiles " + when).hasSize(1);
+            }
+        }
+        for (MeetingPage page : pages) {
+            assertNoReloadAndSameTiles(page, page == alice ? aliceIds : bobIds);
+            assertThat(page.reconnectingShown()).as(page.label() + ": \"Reconnecting…\" " + when).isFalse();
+            assertNoPresenceToasts(page, when);
+        }
+        alice.awaitRemoteTiles("Bob");
+        bob.awaitRemoteTiles("Alice");
+
+        String fromAlice = "Alice, resumed (" + round + ")";
+        String fromBob = "Bob, resumed (" + round + ")";
+        alice.chat().send(fromAlice);
+        bob.awaitTrue("Alice's chat \"" + fromAlice + "\"", () -> hasChat(bob, "Alice", fromAlice));
+        bob.chat().send(fromBob);
+        alice.awaitTrue("Bob's chat \"" + fromBob + "\"", () -> hasChat(alice, "Bob", fromBob));
+        assertThat(bob.chat().messages().stream().filter(m -> m.text().equals(fromAlice)).count())
+            .as("Alice's message shown once on Bob's page").isEqualTo(1);
+        assertThat(alice.chat().messages().stream().filter(m -> m.text().equals(fromBob)).count())
+            .as("Bob's message shown once on Alice's page").isEqualTo(1);
+
+        awaitMediaBothWays(alice, bob);
+    }
+
+    /**
+     * After a resume the call must still carry media both ways: the listener decodes the talker's video
+     * and gains audio energy from the talker's voice. Each page listens in turn with its own microphone
+     * muted, as people in a call mostly do. Both fake microphones play the same beep at the same rate, so
+     * with both unmuted each page's echo canceller can take its own beep for an echo of the other's and
+     * remove it, and the energy sent stalls for many seconds (measured: the sender's media-source energy
+     * stalls with echo cancellation on, never with it off, resume or not).
+     */
+    static void awaitMediaBothWays(MeetingPage alice, MeetingPage bob) {
+        for (List<MeetingPage> pair : List.of(List.of(alice, bob), List.of(bob, alice))) {
+            MeetingPage listener = pair.get(0), talker = pair.get(1);
+            listener.click("Mute microphone");
+            listener.awaitToggle("Unmute microphone", true);
+            TileMedia.Window heard = listener.media(talker.label()).await(
+                "video frames and audio energy from " + talker.label() + " after the resume", 1500,
+                w -> w.framesDecoded() > 0 && w.audioEnergy() > MIN_AUDIO_ENERGY);
+            System.out.printf("[%s] after the resume, from %s: %s%n", listener.label(), talker.label(), heard);
+            listener.click("Unmute microphone");
+            listener.awaitToggle("Mute microphone", false);
+        }
+    }
+
+    /** Each page's own id is the id the other page has for it. */
+    static void assertSameIds(Map<String, String> alice, Map<String, String> bob) {
+        assertThat(alice.keySet()).containsExactlyInAnyOrder("Alice (you)", "Bob");
+        assertThat(bob.keySet()).containsExactlyInAnyOrder("Bob (you)", "Alice");
+        assertThat(alice.get("Alice (you)")).isEqualTo(bob.get("Alice"));
+        assertThat(bob.get("Bob (you)")).isEqualTo(alice.get("Bob"));
+    }
+
+    static boolean hasChat(MeetingPage page, String sender, String text) {
+        return page.chat().messages().stream().anyMatch(m -> m.sender().equals(sender) && m.text().equals(text));
     }
 }
