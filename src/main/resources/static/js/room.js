@@ -229,7 +229,8 @@ async function enterCall() {
   client.onchathistory = (messages) => chat.showHistory(messages, client.id);
   client.onerror = (error) => {
     if (client.id) {
-      toast(error.message);
+      // Something for someone who has just left (a candidate, a layer request on its way): nothing to tell.
+      if (error.code !== 'unknown-peer') toast(error.message);
       return;
     }
     // Refused before admission (password, room full, locked…): stay on the pre-join screen and say why.
@@ -331,10 +332,11 @@ function resumeCall(client, joined) {
 
 /** @param {string} id */
 function dropParticipant(id) {
+  // Out of `everyone` first: removing the tile re-lays the grid, which asks the SFU for everyone else's layer.
+  everyone.delete(id);
   mesh?.remove(id);
   callMode?.forget(id);
   grid.remove(id);
-  everyone.delete(id);
   people.render(everyone);
 }
 

@@ -136,6 +136,7 @@ class SfuIT {
 
         // ---- Bob leaves: his tile goes everywhere ----
         MeetingPage bob = pages.remove(1);
+        pages.forEach(MeetingPage::recordToasts);
         bob.leave();
         for (MeetingPage page : pages) {
             page.awaitRemoteTiles(java.util.Arrays.stream(others(page, 5)).filter(n -> !n.equals("Bob")).toArray(String[]::new));
@@ -143,6 +144,11 @@ class SfuIT {
         TileMedia.Window after = pages.get(0).media("Eve").await("Eve's video after Bob left", 1500,
             m -> m.framesDecoded() > 0);
         System.out.printf("[sfu] after Bob left, Ada still receives Eve: %s%n", after);
+        for (MeetingPage page : pages) {
+            page.awaitToast("that Bob left", "Bob left"::equals);
+            // A layer request for Bob may have been on its way as he left: the refusal is no news to anyone.
+            assertThat(page.toasts()).as(page.label() + ": toasts after Bob left").noneMatch(t -> t.contains("no participant"));
+        }
     }
 
     @Test
