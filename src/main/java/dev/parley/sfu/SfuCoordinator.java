@@ -122,17 +122,9 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
             }
             sfu = opened = moveToSfu(room, participant.id(), password);
         }
-        if (!sfu.members.containsKey(participant.id())) {
-            SfuMember member = new SfuMember(participant.id());
-            sfu.members.put(participant.id(), member);
-            if (sfuRooms.get(room.id()) != sfu) {
-                // The call's last member left just now and took this SFU room out of use: open a new one.
-                sfu.members.remove(participant.id());
-                return admitted(room, participant, password);
-            }
-            if (janus != null) {
-                publishing.join(sfu, member);
-            }
+        if (!sfu.members.containsKey(participant.id()) && !addMember(sfu, participant.id())) {
+            // The call's last member left just now and took this SFU room out of use: open a new one.
+            return admitted(room, participant, password);
         }
         tellLater(room, participant.id(), new MediaMode(Message.SFU, null));
         if (opened != null) {
@@ -174,10 +166,7 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         }
     }
 
-    /**
-     * Takes an emptied call's SFU room out of use, unless someone joined it meanwhile: a newcomer is
-     * put in the room before it checks the room is still in use, so one of the two always sees the other.
-     */
+    /** Takes an emptied call's SFU room out of use, unless someone joined it meanwhile ({@link #addMember}). */
     private boolean removeIfEmpty(String roomId, SfuRoom room) {
         boolean[] removed = {false};
         sfuRooms.computeIfPresent(roomId, (id, current) -> {
@@ -294,13 +283,22 @@ public final class SfuCoordinator implements RoomMedia, AutoCloseable {
         });
     }
 
-    /** A new member joins the Janus room now, or once a lost connection is back. */
-    private void addMember(SfuRoom room, String participantId) {
+    /**
+     * A new member joins the Janus room now, or once a lost connection is back. False (and not added) if
+     * the room went out of use meanwhile: the member is put in before that check, so an emptied room's
+     * removal ({@link #removeIfEmpty}) and this join always see each other.
+     */
+    private boolean addMember(SfuRoom room, String participantId) {
         SfuMember member = new SfuMember(participantId);
         room.members.put(participantId, member);
+        if (sfuRooms.get(room.id) != room) {
+            room.members.remove(participantId);
+            return false;
+        }
         if (janus != null) {
             publishing.join(room, member);
         }
+        return true;
     }
 
     private void connected(JanusConnection connection, String adminKey) {
