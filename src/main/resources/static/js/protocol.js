@@ -39,8 +39,10 @@ export const MessageType = Object.freeze({
 export const REACTIONS = Object.freeze(['👍', '❤️', '😂', '🎉', '👏', '😮']);
 
 /**
- * @typedef {{id: string, name: string, audio: boolean, video: boolean, screen: boolean, hand: boolean, moderator: boolean}} ParticipantInfo
- * @typedef {{audio: boolean, video: boolean, screen: boolean}} MediaState
+ * @typedef {{id: string, name: string, audio: boolean, video: boolean, screen: boolean, hand: boolean, moderator: boolean,
+ *            screenOrder?: number}} ParticipantInfo
+ * @typedef {{audio: boolean, video: boolean, screen: boolean, screenOrder?: number}} MediaState
+ * `screenOrder`, set by the server while presenting, orders the room's presentations (higher started later).
  * @typedef {{from: string, name: string, text: string, ts: number}} ChatMessage
  * @typedef {{type: 'joined', version: number, id: string, room: string,
  *            participants: ParticipantInfo[], heartbeatMs: number}} JoinedMessage
@@ -345,7 +347,7 @@ export class SignalingClient {
     [MessageType.SIGNAL, (c, m) => c.onsignal(m.from, m.data)],
     [MessageType.PONG, () => {}],
     [MessageType.ERROR, (c, m) => c.#refused(m)],
-    [MessageType.MEDIA_STATE, (c, m) => c.onmediastate(m.from, { audio: m.audio, video: m.video, screen: m.screen })],
+    [MessageType.MEDIA_STATE, (c, m) => c.onmediastate(m.from, { audio: m.audio, video: m.video, screen: m.screen, screenOrder: m.screenOrder })],
     [MessageType.CHAT, (c, m) => c.onchat(m)],
     [MessageType.CHAT_HISTORY, (c, m) => c.onchathistory(m.messages ?? [])],
     [MessageType.HAND, (c, m) => c.onhand(m.from, m.raised)],

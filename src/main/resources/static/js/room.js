@@ -342,7 +342,10 @@ function dropParticipant(id) {
 
 /** @param {string} id @param {ParticipantInfo} info @param {boolean} self */
 function add(id, info, self) {
-  everyone.set(id, { name: info.name, audio: info.audio, video: info.video, screen: info.screen, hand: info.hand, moderator: !!info.moderator, self });
+  everyone.set(id, {
+    name: info.name, audio: info.audio, video: info.video, screen: info.screen, screenOrder: info.screenOrder,
+    hand: info.hand, moderator: !!info.moderator, self,
+  });
   if (!self) grid.addRemote(id, info.name);
   update(id, {});
 }

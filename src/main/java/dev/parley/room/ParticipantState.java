@@ -8,15 +8,22 @@ package dev.parley.room;
  * @param video  camera on
  * @param screen presenting a screen
  * @param hand   hand raised
+ * @param screenOrder while presenting, when the screen started among the room's presentations (1, 2, …;
+ *                    higher is later), so that every page, late joiners too, gives the large spot to the
+ *                    same presenter; 0 while not presenting. The room sets it ({@link Room#updateAndBroadcast}).
  */
-public record ParticipantState(boolean audio, boolean video, boolean screen, boolean hand) {
-    public static final ParticipantState INITIAL = new ParticipantState(true, true, false, false);
+public record ParticipantState(boolean audio, boolean video, boolean screen, boolean hand, long screenOrder) {
+    public static final ParticipantState INITIAL = new ParticipantState(true, true, false, false, 0);
 
     public ParticipantState withMedia(boolean audio, boolean video, boolean screen) {
-        return new ParticipantState(audio, video, screen, hand);
+        return new ParticipantState(audio, video, screen, hand, screenOrder);
     }
 
     public ParticipantState withHand(boolean raised) {
-        return new ParticipantState(audio, video, screen, raised);
+        return new ParticipantState(audio, video, screen, raised, screenOrder);
+    }
+
+    ParticipantState withScreenOrder(long order) {
+        return new ParticipantState(audio, video, screen, hand, order);
     }
 }

@@ -22,6 +22,8 @@ public final class Room {
     private final Map<String, Participant> participants = new LinkedHashMap<>();
     /** Set when the last participant left; a closed room is out of the registry and takes no joins. */
     private boolean closed;
+    /** Screens started in this room so far: the next presentation's {@link ParticipantState#screenOrder}. */
+    private long screensStarted;
 
     Room(String id, int chatHistorySize) {
         this.id = id;
@@ -102,13 +104,19 @@ public final class Room {
 
     /**
      * Changes a participant's state and tells everyone, in one step under the room's lock, so that
-     * receivers see changes in the order they happened.
+     * receivers see changes in the order they happened. A screen that starts gets the next screen order.
      */
     public synchronized void updateAndBroadcast(String participantId, UnaryOperator<ParticipantState> change,
             Function<Participant, String> announcement) {
         Participant p = participants.get(participantId);
         if (p != null) {
-            p.update(change);
+            p.update(before -> {
+                ParticipantState after = change.apply(before);
+                if (after.screen() == before.screen()) {
+                    return after;
+                }
+                return after.withScreenOrder(after.screen() ? ++screensStarted : 0);
+            });
             broadcast(announcement.apply(p), null);
         }
     }

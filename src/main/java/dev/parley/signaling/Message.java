@@ -54,9 +54,13 @@ public sealed interface Message {
     String MESH = "mesh";
     String SFU = "sfu";
 
-    /** A participant as others see it, with what they share. */
+    /**
+     * A participant as others see it, with what they share. While presenting, {@code screenOrder} says
+     * when the screen started among the room's presentations (higher is later); absent otherwise.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record ParticipantInfo(String id, String name, boolean audio, boolean video, boolean screen, boolean hand,
-            boolean moderator) {}
+            boolean moderator, Long screenOrder) {}
 
     /**
      * Client asks to enter a room under a display name; {@code audio} and {@code video} say whether
@@ -107,8 +111,12 @@ public sealed interface Message {
     /** Client leaves the room on purpose. */
     record Leave() implements ClientMessage {}
 
-    /** What a participant sends: microphone, camera and screen on or off. The server sets {@code from}. */
-    record MediaState(String from, Boolean audio, Boolean video, Boolean screen) implements ClientMessage {}
+    /**
+     * What a participant sends: microphone, camera and screen on or off. The server sets {@code from},
+     * and {@code screenOrder} while the screen is on (as in {@link ParticipantInfo}).
+     */
+    record MediaState(String from, Boolean audio, Boolean video, Boolean screen, Long screenOrder)
+            implements ClientMessage {}
 
     /**
      * A chat message. Clients send only {@code text}; the server sets {@code from}, {@code name} and

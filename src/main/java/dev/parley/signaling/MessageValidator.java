@@ -137,7 +137,7 @@ public final class MessageValidator {
         if (state.audio() == null || state.video() == null || state.screen() == null) {
             throw invalid("media-state needs 'audio', 'video' and 'screen', each true or false");
         }
-        return new MediaState(null, state.audio(), state.video(), state.screen());
+        return new MediaState(null, state.audio(), state.video(), state.screen(), null);
     }
 
     private Chat validateChat(Chat chat) throws ProtocolException {

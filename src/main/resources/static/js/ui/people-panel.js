@@ -1,7 +1,10 @@
 // The participants panel: every name with microphone, camera and hand state, updated live.
 import { icon } from './icons.js';
 
-/** @typedef {{name: string, audio: boolean, video: boolean, screen: boolean, hand: boolean, self: boolean, moderator: boolean}} Person */
+/**
+ * @typedef {{name: string, audio: boolean, video: boolean, screen: boolean, screenOrder?: number, hand: boolean,
+ *            self: boolean, moderator: boolean}} Person
+ */
 /** @typedef {{mute: (id: string) => void, remove: (id: string) => void}} HostActions */
 
 export class PeoplePanel {

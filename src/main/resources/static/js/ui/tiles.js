@@ -6,8 +6,9 @@ import { icon } from './icons.js';
 /**
  * @typedef {{el: HTMLElement, video: HTMLVideoElement, audio: HTMLAudioElement|null, name: string,
  *            label: string, pin: HTMLButtonElement, camera?: MediaStream, screen?: MediaStreamTrack|null,
- *            presentedAt?: number}} Tile
- * @typedef {{audio: boolean, video: boolean, screen: boolean, hand: boolean}} TileState
+ *            screenOrder?: number}} Tile
+ * @typedef {{audio: boolean, video: boolean, screen: boolean, hand: boolean, screenOrder?: number}} TileState
+ * `screenOrder` is the server's count of the room's presentations, so every page spotlights the same one.
  */
 
 export class TileGrid {
@@ -20,8 +21,6 @@ export class TileGrid {
     this.pinned = null;
     /** @type {string|null} */
     this.localId = null;
-    /** Counts the presentations this page saw start: the latest one takes the large spot. */
-    this.presentations = 0;
     /** Called with the output device for every remote audio element (setSinkId). */
     this.sinkId = '';
     /** Called after every re-layout (someone pinned, presenting, arriving or leaving). */
@@ -99,7 +98,7 @@ export class TileGrid {
     tile.el.classList.toggle('no-video', !state.video && !state.screen);
     tile.el.classList.toggle('audio-off', !state.audio);
     tile.el.classList.toggle('hand-raised', state.hand);
-    if (state.screen && !tile.el.classList.contains('presenting')) tile.presentedAt = ++this.presentations;
+    tile.screenOrder = state.screen ? state.screenOrder ?? 0 : 0;
     tile.el.classList.toggle('presenting', state.screen);
     this.#layout();
   }
@@ -267,9 +266,9 @@ export class TileGrid {
     let latest = null;
     let latestAt = -1;
     for (const [id, tile] of this.tiles) {
-      if (tile.el.classList.contains('presenting') && id !== this.localId && (tile.presentedAt ?? 0) > latestAt) {
+      if (tile.el.classList.contains('presenting') && id !== this.localId && (tile.screenOrder ?? 0) > latestAt) {
         latest = id;
-        latestAt = tile.presentedAt ?? 0;
+        latestAt = tile.screenOrder ?? 0;
       }
     }
     return latest;

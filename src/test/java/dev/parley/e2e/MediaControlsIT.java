@@ -186,25 +186,34 @@ class MediaControlsIT extends BrowserTest {
     }
 
     @Test
-    void whenTwoPresentTheLatestHasTheLargeTileUntilTheyStop() {
-        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, "Alice", "Bob", "Cat");
-        MeetingPage alice = pages.get(0), bob = pages.get(1), cat = pages.get(2);
-        alice.click("Present now");
-        alice.awaitToggle("Stop presenting", true);
-        cat.awaitTrue("Alice's screen in Cat's large spot", () -> cat.tileClasses("Alice").contains("spotlight"));
-
+    void whenTwoPresentTheLatestHasTheLargeTileUntilTheyStopAlsoForSomeoneWhoJoinsAfterThem() {
+        List<MeetingPage> pages = Calls.joinCall(baseUrl, browsers, "Alice", "Bob");
+        MeetingPage alice = pages.get(0), bob = pages.get(1);
         bob.click("Present now");
         bob.awaitToggle("Stop presenting", true);
-        cat.awaitTrue("Bob, who presented last, in Cat's large spot", () ->
-            cat.tileClasses("Bob").contains("spotlight") && !cat.tileClasses("Alice").contains("spotlight"));
-        alice.awaitTrue("Bob in Alice's large spot", () -> alice.tileClasses("Bob").contains("spotlight"));
-        // Bob has his own screen in front of him: his large spot shows the other presenter.
+        alice.awaitTrue("Bob's screen in Alice's large spot", () -> alice.tileClasses("Bob").contains("spotlight"));
+        alice.click("Present now");
+        alice.awaitToggle("Stop presenting", true);
+        // Each has their own screen in front of them: their large spot shows the other presenter.
         bob.awaitTrue("Alice in Bob's large spot", () -> bob.tileClasses("Alice").contains("spotlight"));
+        assertThat(alice.tileClasses("Bob")).as("Alice's large spot").contains("spotlight");
 
-        bob.click("Stop presenting");
-        bob.awaitToggle("Present now", false);
-        cat.awaitTrue("Alice, still presenting, in Cat's large spot again", () ->
+        // Cat arrives after both started. She learns of them in order of arrival (Alice before Bob), but
+        // Alice started presenting last, so Alice has the large spot, as on everyone else's page.
+        Browser catBrowser = Browser.launch("Cat");
+        browsers.add(catBrowser);
+        MeetingPage cat = new MeetingPage(catBrowser, baseUrl).openRoom(bob.browser().driver().getCurrentUrl());
+        cat.awaitLocalPreview();
+        cat.joinAs("Cat");
+        cat.awaitRemoteTiles(MeetingPage.IN_CALL_TIMEOUT, "Alice", "Bob");
+        cat.awaitTrue("Alice, who presented last, in Cat's large spot", () ->
             cat.tileClasses("Alice").contains("spotlight") && !cat.tileClasses("Bob").contains("spotlight"));
+
+        alice.click("Stop presenting");
+        alice.awaitToggle("Present now", false);
+        cat.awaitTrue("Bob, still presenting, in Cat's large spot now", () ->
+            cat.tileClasses("Bob").contains("spotlight") && !cat.tileClasses("Alice").contains("spotlight"));
+        assertThat(alice.tileClasses("Bob")).as("Alice's large spot").contains("spotlight");
     }
 
     // ---- helpers ----

@@ -31,7 +31,7 @@ final class WsOracle {
     private static final List<Kind> BOOL = List.of(Kind.BOOL);
     private static final List<Kind> ANY_KIND = List.of(Kind.values());
     /** Fields the server stamps itself: a client's value is ignored, or refused if it has the wrong type. */
-    private static final Set<String> SERVER_OWNED = Set.of("from", "ts");
+    private static final Set<String> SERVER_OWNED = Set.of("from", "ts", "screenOrder");
 
     static {
         SCHEMA.put("join", Map.of("version", INT, "room", STR, "name", STR, "audio", BOOL, "video", BOOL, "resume", STR,
@@ -39,7 +39,7 @@ final class WsOracle {
         SCHEMA.put("signal", Map.of("from", STR, "to", STR, "data", ANY_KIND));
         SCHEMA.put("ping", Map.of());
         SCHEMA.put("leave", Map.of());
-        SCHEMA.put("media-state", Map.of("from", STR, "audio", BOOL, "video", BOOL, "screen", BOOL));
+        SCHEMA.put("media-state", Map.of("from", STR, "audio", BOOL, "video", BOOL, "screen", BOOL, "screenOrder", LONG));
         SCHEMA.put("chat", Map.of("from", STR, "name", STR, "text", STR, "ts", LONG));
         SCHEMA.put("hand", Map.of("from", STR, "raised", BOOL));
         SCHEMA.put("reaction", Map.of("from", STR, "emoji", STR));

@@ -93,7 +93,7 @@ class MessageValidatorTest {
 
     @Test
     void stateMessagesNeedEveryFieldAndReactionsComeFromTheList() throws Exception {
-        assertCode(new Message.MediaState(null, true, null, false), ErrorCode.INVALID_MESSAGE);
+        assertCode(new Message.MediaState(null, true, null, false, null), ErrorCode.INVALID_MESSAGE);
         assertCode(new Message.Hand(null, null), ErrorCode.INVALID_MESSAGE);
         assertCode(new Message.Reaction(null, "<script>"), ErrorCode.INVALID_MESSAGE);
         assertThat(((Message.Reaction) validator.validate(new Message.Reaction("forged", "👍"))).from()).isNull();

@@ -134,6 +134,12 @@ public final class JoinHandler implements MessageHandler<Join> {
 
     static ParticipantInfo info(Participant p) {
         ParticipantState s = p.state();
-        return new ParticipantInfo(p.id(), p.name(), s.audio(), s.video(), s.screen(), s.hand(), p.moderator());
+        return new ParticipantInfo(p.id(), p.name(), s.audio(), s.video(), s.screen(), s.hand(), p.moderator(),
+                screenOrder(s));
+    }
+
+    /** The state's screen order for the wire: absent while not presenting. */
+    static Long screenOrder(ParticipantState s) {
+        return s.screen() ? s.screenOrder() : null;
     }
 }

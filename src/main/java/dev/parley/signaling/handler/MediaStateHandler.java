@@ -18,6 +18,7 @@ public final class MediaStateHandler implements MessageHandler<MediaState> {
         Membership me = Memberships.require(session);
         announcer.roomOf(me).updateAndBroadcast(me.participantId(),
                 s -> s.withMedia(state.audio(), state.video(), state.screen()),
-                p -> announcer.codec().encode(new MediaState(p.id(), state.audio(), state.video(), state.screen())));
+                p -> announcer.codec().encode(new MediaState(p.id(), state.audio(), state.video(), state.screen(),
+                        JoinHandler.screenOrder(p.state()))));
     }
 }

@@ -92,16 +92,38 @@ class RoomMessageHandlersTest {
 
     @Test
     void mediaStateIsKeptAndAnnouncedWithTheTrueSender() throws Exception {
-        new MediaStateHandler(announcer).handle(sa, new MediaState("forged", false, true, true));
+        new MediaStateHandler(announcer).handle(sa, new MediaState("forged", false, true, true, 99L));
         JsonNode m = b.last();
         assertThat(m.path("type").asText()).isEqualTo("media-state");
         assertThat(m.path("from").asText()).isEqualTo(id(sa));
         assertThat(m.path("audio").asBoolean()).isFalse();
         assertThat(m.path("screen").asBoolean()).isTrue();
+        assertThat(m.path("screenOrder").asLong()).as("the server's order, not the client's").isEqualTo(1);
         var state = f.rooms.find(ROOM).orElseThrow().find(id(sa)).orElseThrow().state();
         assertThat(state.audio()).isFalse();
         assertThat(state.video()).isTrue();
         assertThat(outsider.messages()).isEmpty();
+    }
+
+    @Test
+    void screensAreNumberedInTheOrderTheyStartedSoLateJoinersSpotlightTheSamePresenter() throws Exception {
+        MediaStateHandler media = new MediaStateHandler(announcer);
+        media.handle(sb, new MediaState(null, true, true, true, null));
+        media.handle(sa, new MediaState(null, true, true, true, null));
+        assertThat(a.last().path("screenOrder").asLong()).isEqualTo(2);
+        media.handle(sa, new MediaState(null, false, true, true, null));
+        assertThat(a.last().path("screenOrder").asLong()).as("still the same presentation").isEqualTo(2);
+
+        RecordingTransport late = new RecordingTransport();
+        f.join.handle(f.session(late), new Join(1, ROOM, "Late"));
+        JsonNode present = late.ofType("joined").get(0).path("participants");
+        assertThat(present.get(0).path("screenOrder").asLong()).as("Ada started last").isEqualTo(2);
+        assertThat(present.get(1).path("screenOrder").asLong()).isEqualTo(1);
+
+        media.handle(sb, new MediaState(null, true, true, false, null));
+        assertThat(a.last().has("screenOrder")).as("no order while not presenting").isFalse();
+        media.handle(sb, new MediaState(null, true, true, true, null));
+        assertThat(a.last().path("screenOrder").asLong()).as("presenting again is the latest").isEqualTo(3);
     }
 
     @Test
