@@ -6,19 +6,22 @@ import { toast } from './ui/toasts.js';
  * @typedef {import('./ui/people-panel.js').PeoplePanel} PeoplePanel
  */
 
-/** Reads the moderator key from the link's fragment once, keeps it for this tab, and hides it. */
+/**
+ * Reads the moderator key from the link's fragment once, keeps it in this browser, and hides it. Kept
+ * beyond the tab, so that the host reopening the meeting (a new tab, "Recent meetings") is still the host.
+ */
 export function takeModeratorKey(roomId) {
   const storageKey = `parley.host.${roomId}`;
   const match = location.hash.match(/host=([^&]+)/);
   if (match) {
     try {
-      sessionStorage.setItem(storageKey, decodeURIComponent(match[1]));
+      localStorage.setItem(storageKey, decodeURIComponent(match[1]));
     } catch {
       // A mangled link (a stray %): no key, so this page joins as a guest rather than failing to load.
     }
     history.replaceState(null, '', location.pathname + location.search);
   }
-  return sessionStorage.getItem(storageKey) ?? undefined;
+  return localStorage.getItem(storageKey) ?? undefined;
 }
 
 /**

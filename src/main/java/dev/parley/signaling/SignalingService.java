@@ -58,7 +58,7 @@ public final class SignalingService {
         this.config = config;
         this.clock = clock;
         this.validator = new MessageValidator(config);
-        this.presence = new Presence(rooms, codec, media);
+        this.presence = new Presence(rooms, codec, media, settings);
         this.router = new MessageRouter(rooms, codec, config, presence, clock, tokens, settings, ice, media);
     }
 

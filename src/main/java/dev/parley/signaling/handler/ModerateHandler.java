@@ -51,6 +51,8 @@ public final class ModerateHandler implements MessageHandler<Moderate> {
                 announcer.toEveryone(room, new RoomState(locked));
             }
             case "end" -> {
+                // The link stays usable for a later meeting: the lock ends with this one, quietly.
+                settings.update(room.id(), s -> s.withLocked(false));
                 announcer.toEveryone(room, new MeetingEnded(self.name()));
                 for (Participant p : room.participants()) {
                     dismiss(p.id(), "ended", CLOSE_ENDED);

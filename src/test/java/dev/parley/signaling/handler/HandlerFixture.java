@@ -24,10 +24,10 @@ final class HandlerFixture {
     final SignalingConfig config = SignalingConfig.defaults();
     final RoomRegistry rooms = new RoomRegistry(200, 1000);
     final MessageCodec codec = new MessageCodec();
-    final Presence presence = new Presence(rooms, codec);
+    final RoomSettingsStore settings = new RoomSettingsStore(null, 100);
+    final Presence presence = new Presence(rooms, codec, settings);
     final MutableClock tokenClock = new MutableClock();
     final ResumeTokens tokens = new ResumeTokens(new byte[32], tokenClock, Duration.ofHours(1));
-    final RoomSettingsStore settings = new RoomSettingsStore(null, 100);
     final JoinHandler join = new JoinHandler(rooms, codec, config, presence, tokens,
             new RoomGate(settings, tokenClock), settings, new IceServers(IceConfig.none(), tokenClock));
     private int sessions;
