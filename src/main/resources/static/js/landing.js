@@ -33,6 +33,14 @@ newMeeting.addEventListener('click', async () => {
   }
 });
 
+// Enter in the password field creates the meeting it protects, as a form would.
+document.getElementById('new-password')?.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter') {
+    event.preventDefault();
+    if (!newMeeting.disabled) newMeeting.click();
+  }
+});
+
 joinForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const id = parseMeetingCode(codeInput.value);

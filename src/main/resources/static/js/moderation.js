@@ -69,5 +69,6 @@ export function setupModeration(client, ui) {
       ui.end('You were removed from the meeting', `${by} removed you.`);
     }
   };
-  client.onmeetingended = (by) => ui.end('The meeting has ended', `${by} ended the meeting for everyone.`);
+  client.onmeetingended = (by) => ui.end('The meeting has ended',
+    ui.isModerator ? 'You ended the meeting for everyone.' : `${by} ended the meeting for everyone.`);
 }

@@ -208,10 +208,10 @@ async function enterCall() {
     if (known) callMode?.returned(p.id);
     else toast(`${p.name} joined`);
   };
-  client.onparticipantleft = (id) => {
+  client.onparticipantleft = (id, reason) => {
     const who = everyone.get(id);
     dropParticipant(id);
-    if (who) toast(`${who.name} left`);
+    if (who) toast(reason === 'removed' ? `${who.name} was removed from the meeting` : `${who.name} left`);
   };
   client.onsignal = (from, data) => mesh?.handleSignal(from, data);
   client.onmediastate = (from, state) => update(from, state);
@@ -278,6 +278,8 @@ function startCall(client, joined) {
     if (!mode.isSfu) m.connectTo(p.id);
   }
   setupCallControls(client);
+  // The pre-join screen and its focus are gone: the keyboard starts at the call's controls.
+  button('mic').focus();
   setupModeration(client, {
     people,
     isModerator: joined.moderator,

@@ -8,6 +8,8 @@ import { toast } from './toasts.js';
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
 /** Said when a message waits in the box because the server would refuse it (same words as the server's). */
 export const TOO_FAST = "You're sending messages too fast. Wait a moment.";
+/** Characters of a message shown in its notice while the panel is closed. */
+const PREVIEW_LENGTH = 80;
 
 export class ChatPanel {
   /**
@@ -45,12 +47,27 @@ export class ChatPanel {
     });
   }
 
-  /** @param {ChatMessage} message @param {boolean} own */
+  /**
+   * A message as it is sent. With the panel closed, someone else's counts as unread, and a notice
+   * shows its start (read out by screen readers, as the log in the closed panel is not).
+   * @param {ChatMessage} message @param {boolean} own
+   */
   add(message, own) {
+    if (!this.#append(message, own) || this.isOpen() || own) {
+      return;
+    }
+    this.unread++;
+    this.#showBadge();
+    const text = message.text.length > PREVIEW_LENGTH ? `${message.text.slice(0, PREVIEW_LENGTH - 1)}…` : message.text;
+    toast(`${message.name}: ${text}`);
+  }
+
+  /** Puts a message in the log; false if it is there already. @param {ChatMessage} message @param {boolean} own */
+  #append(message, own) {
     // History comes again at every (re)join; a message already shown is not shown twice.
     const key = `${message.from}|${message.ts}|${message.text}`;
     if (this.shown.has(key)) {
-      return;
+      return false;
     }
     this.shown.add(key);
     document.getElementById('chat-empty')?.remove();
@@ -75,10 +92,7 @@ export class ChatPanel {
     if (atBottom || own) {
       this.log.scrollTop = this.log.scrollHeight;
     }
-    if (!this.isOpen() && !own) {
-      this.unread++;
-      this.#showBadge();
-    }
+    return true;
   }
 
   /**
@@ -88,10 +102,7 @@ export class ChatPanel {
    * @param {ChatMessage[]} messages @param {string|null} selfId
    */
   showHistory(messages, selfId) {
-    const unread = this.unread;
-    messages.forEach((m) => this.add(m, m.from === selfId));
-    this.unread = unread;
-    this.#showBadge();
+    messages.forEach((m) => this.#append(m, m.from === selfId));
   }
 
   /** Called when the panel opens: everything is read. */

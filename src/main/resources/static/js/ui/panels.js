@@ -14,8 +14,9 @@ export class Panels {
     for (const button of document.querySelectorAll('[data-close-panel]')) {
       button.addEventListener('click', () => this.show(null));
     }
+    // Escape closes only the top layer: an open dialog or menu first (the menu marks the key as used).
     document.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && this.open) {
+      if (event.key === 'Escape' && this.open && !event.defaultPrevented && !document.querySelector('dialog[open]')) {
         this.show(null);
       }
     });
@@ -37,7 +38,10 @@ export class Panels {
       document.querySelector(`[data-panel="${panelName}"]`)?.setAttribute('aria-pressed', String(on));
     }
     document.body.classList.toggle('panel-open', !!name);
-    if (!name && previous) {
+    if (name && name !== previous) {
+      // Into the panel, so that the keyboard and screen readers are where the eye is (chat then takes its box).
+      document.getElementById(`${name}-title`)?.focus();
+    } else if (!name && previous) {
       /** @type {HTMLElement|null} */ (document.querySelector(`[data-panel="${previous}"]`))?.focus();
     }
     this.onchange(name);

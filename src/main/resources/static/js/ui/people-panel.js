@@ -54,10 +54,11 @@ export class PeoplePanel {
       const host = this.host;
       const actions = document.createElement('span');
       actions.className = 'person-actions';
-      actions.append(
-        action(`Mute ${person.name}`, 'micOff', () => host.mute(id)),
-        action(`Remove ${person.name}`, 'close', () => host.remove(id)),
-      );
+      const mute = action(`Mute ${person.name}`, 'micOff', () => host.mute(id));
+      // Already muted: asking again would only repeat the notice on their screen.
+      mute.disabled = !person.audio;
+      if (!person.audio) mute.title = `${person.name} is muted`;
+      actions.append(mute, action(`Remove ${person.name}`, 'close', () => host.remove(id)));
       item.append(actions);
     }
     return item;

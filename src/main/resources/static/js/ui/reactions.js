@@ -23,12 +23,14 @@ export function setupReactionMenu(toggle, menu, reactions, react) {
     toggle.setAttribute('aria-expanded', String(open));
   };
   toggle.addEventListener('click', () => showMenu(menu.hidden));
+  // Capturing, so that this runs before the side panels' Escape, which then leaves an open panel alone.
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && !menu.hidden) {
+      event.preventDefault();
       showMenu(false);
       toggle.focus();
     }
-  });
+  }, { capture: true });
   document.addEventListener('click', (event) => {
     if (!menu.hidden && !(/** @type {Element} */ (event.target)).closest('.reactions')) showMenu(false);
   });

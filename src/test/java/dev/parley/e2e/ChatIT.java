@@ -56,6 +56,9 @@ class ChatIT extends BrowserTest {
         alice.chat().send("Hello Bob, can you hear me?");
         bob.awaitTrue("unread badge \"1\" on Bob's closed Chat button", () -> "1".equals(bob.chat().badge()));
         assertThat(bob.ariaPressed("Chat")).isEqualTo("false");
+        // The log is in the closed panel, so a notice shows (and screen readers say) who wrote what.
+        bob.awaitToast("a notice with the message", "Alice: Hello Bob, can you hear me?"::equals);
+        assertThat(alice.toasts()).as("Alice's notices: none of her own message").noneMatch(t -> t.contains("Hello Bob"));
         bob.chat().open();
         bob.awaitTrue("the unread badge to clear once the chat is open", () -> bob.chat().badge() == null);
 

@@ -61,6 +61,7 @@ class ProtectedRoomIT extends BrowserTest {
 
         host.openPanel("Participants");
         host.recordToasts();
+        alice.recordToasts();
         host.click("Remove Mallory");
         // Without accounts, only a lock keeps her from coming back through the link; the host is told so.
         host.awaitToast("pointing to the lock", t -> t.contains("Removed Mallory") && t.contains("Lock the meeting"));
@@ -69,6 +70,7 @@ class ProtectedRoomIT extends BrowserTest {
                 .findElement(By.id("ended-title")).getText().contains("removed"));
         assertThat(mallory.browser().driver().findElement(By.id("ended-detail")).getText())
                 .as("no promise the server does not keep").doesNotContain("can't rejoin");
+        alice.awaitToast("that Mallory was removed, not that she left", "Mallory was removed from the meeting"::equals);
         host.awaitRemoteTiles("Alice");
         alice.awaitRemoteTiles("Hosting");
         assertThat(host.remoteTileNames()).containsExactly("Alice");
