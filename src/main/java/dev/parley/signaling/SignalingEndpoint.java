@@ -15,6 +15,12 @@ public final class SignalingEndpoint {
     private static final String SESSION = "parley.session";
     private static final String ADDRESS = "parley.address";
     private static final int POLICY_VIOLATION = 1008;
+    /**
+     * Frames queued to one socket that does not read them before it is closed (with
+     * {@link SignalingService#SLOW_READER}, so its page resumes): otherwise a client that stops reading
+     * would hold everything its room sends it in the server's memory.
+     */
+    static final int MAX_OUTGOING_FRAMES = 1024;
 
     private final SignalingService service;
     private final AdmissionControl admission;
@@ -40,6 +46,7 @@ public final class SignalingEndpoint {
                     return;
                 }
                 ctx.attribute(ADDRESS, address);
+                ctx.session.setMaxOutgoingFrames(MAX_OUTGOING_FRAMES);
                 ctx.attribute(SESSION, service.open(ctx.sessionId(), address, new WsTransport(ctx, metrics)));
             });
             ws.onMessage(ctx -> {
@@ -70,12 +77,20 @@ public final class SignalingEndpoint {
                 ? inet.getAddress().getHostAddress() : String.valueOf(remote);
     }
 
-    /** Sends are asynchronous: Jetty queues frames per socket, so fan-out never waits on a slow peer. */
-    private record WsTransport(WsContext ctx, EndpointMetrics metrics) implements Session.Transport {
+    /**
+     * Sends are asynchronous: Jetty queues frames per socket, so fan-out never waits on a slow peer. A send
+     * that fails (past {@link #MAX_OUTGOING_FRAMES}, or on a broken socket) closes the socket.
+     */
+    private record WsTransport(WsContext ctx, EndpointMetrics metrics, Callback onFailure) implements Session.Transport {
+        WsTransport(WsContext ctx, EndpointMetrics metrics) {
+            this(ctx, metrics, Callback.from(() -> { }, error ->
+                    ctx.closeSession(SignalingService.SLOW_READER, "too much waiting to be read; resume")));
+        }
+
         @Override
         public void send(String text) {
             if (ctx.session.isOpen()) {
-                ctx.session.sendText(text, Callback.NOOP);
+                ctx.session.sendText(text, onFailure);
                 metrics.messageOut(MessageTypes.peek(text));
             }
         }

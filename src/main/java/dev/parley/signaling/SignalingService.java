@@ -29,6 +29,8 @@ public final class SignalingService {
     static final int SERVICE_RESTART = 1012;
     /** A page gave up this socket as silent and is resuming on another (PROTOCOL.md, close codes). */
     static final int CLIENT_RESUMING = 4001;
+    /** The server closed a socket that left too much unread; like a dropped one, its participant may resume. */
+    static final int SLOW_READER = 4005;
 
     private final SignalingConfig config;
     private final EndpointMetrics metrics;
@@ -118,7 +120,7 @@ public final class SignalingService {
      */
     public void closed(Session session, int statusCode) {
         session.markClosed();
-        boolean mayResume = statusCode == ABNORMAL_CLOSURE || statusCode == CLIENT_RESUMING;
+        boolean mayResume = statusCode == ABNORMAL_CLOSURE || statusCode == CLIENT_RESUMING || statusCode == SLOW_READER;
         if (stopping || mayResume && session.membership().isPresent()) {
             return;
         }

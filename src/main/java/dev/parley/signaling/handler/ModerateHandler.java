@@ -42,8 +42,7 @@ public final class ModerateHandler implements MessageHandler<Moderate> {
             case "remove" -> {
                 Participant target = target(room, self, moderate);
                 settings.update(room.id(), s -> s.withRemoved(target.id()));
-                target.connection().send(codec.encode(new Moderated("remove", self.name())));
-                dismiss(target.id(), "removed", CLOSE_REMOVED);
+                dismiss(target.id(), "removed", CLOSE_REMOVED, codec.encode(new Moderated("remove", self.name())));
             }
             case "lock", "unlock" -> {
                 boolean locked = moderate.action().equals("lock");
@@ -55,7 +54,7 @@ public final class ModerateHandler implements MessageHandler<Moderate> {
                 settings.update(room.id(), s -> s.withLocked(false));
                 announcer.toEveryone(room, new MeetingEnded(self.name()));
                 for (Participant p : room.participants()) {
-                    dismiss(p.id(), "ended", CLOSE_ENDED);
+                    dismiss(p.id(), "ended", CLOSE_ENDED, null);
                 }
             }
             default -> throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "unknown action");
@@ -67,11 +66,18 @@ public final class ModerateHandler implements MessageHandler<Moderate> {
                 ErrorCode.UNKNOWN_PEER, "no other participant '" + moderate.target() + "' in this room"));
     }
 
-    /** Takes someone out of the room now and closes their socket with a code that tells them not to come back. */
-    private void dismiss(String participantId, String reason, int closeCode) {
+    /**
+     * Takes someone out of the room now and closes their socket with a code that tells them not to come
+     * back. {@code lastWord} (if any) goes to them only once they are out: their page, hanging up on it,
+     * sends a leave that must not overtake the departure and turn it into an ordinary one.
+     */
+    private void dismiss(String participantId, String reason, int closeCode, String lastWord) {
         presence.sessionOf(participantId).ifPresent(s -> {
             s.markClosed();
             presence.depart(s, reason);
+            if (lastWord != null) {
+                s.transport().send(lastWord);
+            }
             s.transport().close(closeCode, reason);
         });
     }
