@@ -26,4 +26,9 @@ public final class TokenBucket {
         }
         return false;
     }
+
+    /** Gives back a token taken for something that turned out not to count. */
+    public synchronized void giveBack() {
+        tokens = Math.min(capacity, tokens + 1);
+    }
 }

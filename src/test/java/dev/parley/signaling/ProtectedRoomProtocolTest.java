@@ -97,6 +97,38 @@ class ProtectedRoomProtocolTest {
     }
 
     @Test
+    void rightPasswordsFromOneAddressAreNotLimitedButWrongHostKeysAre() {
+        TestServer.with(parley -> {
+            JsonNode room = createRoom(parley, "{\"password\":\"secret\"}");
+            String id = room.path("id").asText();
+            // Seven colleagues behind one office address, each with the right password.
+            List<WsClient> colleagues = new ArrayList<>();
+            try {
+                for (int i = 0; i < 7; i++) {
+                    WsClient colleague = connect(parley);
+                    colleagues.add(colleague);
+                    assertThat(joined(colleague.send(join(id, "C" + i, "password", "secret"))).path("id").asText()).isNotBlank();
+                }
+            } finally {
+                colleagues.forEach(WsClient::close);
+            }
+            // Made-up host keys cost a slow hash each: they are guesses, limited like passwords.
+            List<String> codes = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                try (WsClient guesser = connect(parley)) {
+                    codes.add(guesser.send(join(id, "K", "moderatorKey", "made-up-" + i)).next("error").path("code").asText());
+                }
+            }
+            assertThat(codes).containsExactly("password-required", "password-required", "password-required",
+                    "password-required", "password-required", "rate-limited", "rate-limited");
+            try (WsClient host = connect(parley)) {
+                assertThat(host.send(join(id, "Host", "moderatorKey", room.path("moderatorKey").asText())).next("error")
+                        .path("code").asText()).as("the budget is spent for this address, even for the right key").isEqualTo("rate-limited");
+            }
+        });
+    }
+
+    @Test
     void theModeratorMutesAndRemovesAndTheRemovedCannotResume() {
         TestServer.with(parley -> {
             JsonNode room = createRoom(parley, "");

@@ -15,10 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who may enter a protected room: the moderator always; others only while it is unlocked and with
- * its password. Password guesses are limited per client address, so reconnecting does not reset them.
+ * its password. Wrong guesses (of the password or the host key) are limited per client address, so
+ * reconnecting does not reset them; right ones cost nothing, so people sharing an address (an office
+ * network, a reverse proxy) are not turned away for each other's joins.
  */
 public final class RoomGate {
-    /** Five guesses at once, then one every twelve seconds. */
+    /** Five wrong guesses at once, then one every twelve seconds. */
     private static final int GUESS_BURST = 5;
     private static final double GUESSES_PER_SECOND = 1.0 / 12;
     private static final int MAX_TRACKED_ADDRESSES = 10_000;
@@ -39,7 +41,7 @@ public final class RoomGate {
             return false;
         }
         RoomSettings room = found.get();
-        if (isModerator(room, join)) {
+        if (join.moderatorKey() != null && guess(session, join.moderatorKey(), room.moderatorKeyHash())) {
             return true;
         }
         if (room.locked()) {
@@ -49,14 +51,29 @@ public final class RoomGate {
             if (join.password() == null || join.password().isEmpty()) {
                 throw new ProtocolException(ErrorCode.PASSWORD_REQUIRED, "this meeting needs a password");
             }
-            if (!budget(session.address()).tryTake(clock.millis())) {
-                throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many password attempts; wait a minute");
-            }
-            if (!PasswordHasher.verify(join.password(), room.passwordHash())) {
+            if (!guess(session, join.password(), room.passwordHash())) {
                 throw new ProtocolException(ErrorCode.BAD_PASSWORD, "wrong password");
             }
         }
         return false;
+    }
+
+    /**
+     * Checks a secret against its (deliberately slow) hash. Every check takes a guess from the address's
+     * budget first, so that neither wrong guesses nor the hashing itself can be repeated at will, and a
+     * right secret gives it back.
+     */
+    private boolean guess(Session session, String secret, String hash) throws ProtocolException {
+        TokenBucket budget = budget(session.address());
+        if (!budget.tryTake(clock.millis())) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED,
+                    "too many wrong passwords or host keys from your address; wait a minute");
+        }
+        boolean right = PasswordHasher.verify(secret, hash);
+        if (right) {
+            budget.giveBack();
+        }
+        return right;
     }
 
     /** A resume needs no password (its token proves an earlier admission), but a removal still stands. */
