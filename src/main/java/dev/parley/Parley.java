@@ -21,6 +21,7 @@ import dev.parley.signaling.SignalingEndpoint;
 import dev.parley.signaling.RoomMedia;
 import dev.parley.signaling.SignalingService;
 import dev.parley.sfu.SfuCoordinator;
+import java.util.List;
 import java.util.Optional;
 import io.javalin.Javalin;
 import io.javalin.util.JavalinBindException;
@@ -28,6 +29,7 @@ import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.NullSessionDataStore;
 import io.javalin.http.staticfiles.Location;
+import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Set;
@@ -64,6 +66,10 @@ public final class Parley implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(ParleyConfig.help());
+            return;
+        }
         ParleyConfig config;
         Parley parley;
         try {
@@ -83,12 +89,23 @@ public final class Parley implements AutoCloseable {
                 root = root.getCause();
             }
             String why = root.getMessage() != null ? root.getMessage() : e.getMessage();
-            System.err.printf("parley: cannot listen on %s:%d (%s). Choose another --port, or a --host of this machine.%n",
-                    config.http().host(), config.http().port(), why);
+            System.err.printf("parley: cannot listen on %s (%s). Choose another port, or a --host of this machine.%n",
+                    listening(config), why);
+            System.exit(1);
+            return;
+        } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            // A certificate, key, data folder or rooms file that cannot be used: one line that names it.
+            System.err.println("parley: " + e.getMessage());
             System.exit(1);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(parley::close, "parley-shutdown"));
+    }
+
+    /** Where the server was asked to listen, for a refusal: the port, and the redirect port if any. */
+    private static String listening(ParleyConfig config) {
+        String address = config.http().host() + ":" + config.http().port();
+        return config.tls().redirectPort().map(p -> address + " or port " + p).orElse(address);
     }
 
     /** Starts a server from command-line arguments; {@code --port 0} picks a free port. */

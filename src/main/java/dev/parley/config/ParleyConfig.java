@@ -51,13 +51,15 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
                 ? origins(env.get("PARLEY_ALLOWED_ORIGINS")) : access.allowedOrigins();
         int perIp = access.maxConnectionsPerIp();
         int maxRooms = access.maxRooms();
-        List<String> stun = new ArrayList<>(list(env.get("PARLEY_STUN_URLS")));
-        List<String> turn = new ArrayList<>(list(env.get("PARLEY_TURN_URLS")));
+        List<String> stun = new ArrayList<>(list(env.get("PARLEY_STUN_URLS")).stream()
+                .map(u -> iceUrl(u, "PARLEY_STUN_URLS", "stun:", "stuns:")).toList());
+        List<String> turn = new ArrayList<>(list(env.get("PARLEY_TURN_URLS")).stream()
+                .map(u -> iceUrl(u, "PARLEY_TURN_URLS", "turn:", "turns:")).toList());
         Optional<String> turnSecret = Optional.ofNullable(env.get("PARLEY_TURN_SECRET")).filter(s -> !s.isEmpty());
         Duration turnTtl = env.containsKey("PARLEY_TURN_TTL")
                 ? Duration.ofSeconds(parsePositive(env.get("PARLEY_TURN_TTL"), "PARLEY_TURN_TTL")) : IceConfig.DEFAULT_TURN_TTL;
-        boolean relayOnly = "true".equalsIgnoreCase(env.get("PARLEY_ICE_RELAY_ONLY"));
-        boolean tls = "true".equalsIgnoreCase(env.get("PARLEY_TLS"));
+        boolean relayOnly = switchFromEnv(env, "PARLEY_ICE_RELAY_ONLY");
+        boolean tls = switchFromEnv(env, "PARLEY_TLS");
         Optional<Path> cert = Optional.ofNullable(env.get("PARLEY_TLS_CERT")).map(Path::of);
         Optional<Path> key = Optional.ofNullable(env.get("PARLEY_TLS_KEY")).map(Path::of);
         Optional<Integer> redirect = Optional.empty();
@@ -66,7 +68,7 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
                 : sfuDefaults.policy();
         int meshLimit = env.containsKey("PARLEY_MESH_LIMIT") ? parsePositive(env.get("PARLEY_MESH_LIMIT"), "PARLEY_MESH_LIMIT")
                 : sfuDefaults.meshLimit();
-        boolean launchJanus = "true".equalsIgnoreCase(env.get("PARLEY_SFU"));
+        boolean launchJanus = switchFromEnv(env, "PARLEY_SFU");
         Optional<java.net.URI> janusUrl = Optional.ofNullable(env.get("PARLEY_JANUS_URL")).filter(u -> !u.isEmpty())
                 .map(u -> janusUrl(u, "PARLEY_JANUS_URL"));
         Optional<String> janusSecret = Optional.ofNullable(env.get("PARLEY_JANUS_API_SECRET"));
@@ -99,7 +101,10 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
                     turnFlagSeen = true;
                     turn.add(iceUrl(value(args, ++i, flag), flag, "turn:", "turns:"));
                 }
-                case "--turn-secret" -> turnSecret = Optional.of(value(args, ++i, flag));
+                case "--turn-secret" -> turnSecret = Optional.of(value(args, ++i, flag)).filter(s -> !s.isEmpty())
+                        .or(() -> {
+                            throw new IllegalArgumentException("--turn-secret must not be empty");
+                        });
                 case "--turn-ttl" -> turnTtl = Duration.ofSeconds(parsePositive(value(args, ++i, flag), flag));
                 case "--ice-relay-only" -> relayOnly = true;
                 case "--tls" -> tls = true;
@@ -133,6 +138,12 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
             // Browsers would try TURN without credentials and fail silently; better to say so now.
             throw new IllegalArgumentException("--turn-url needs --turn-secret (coturn's static-auth-secret)");
         }
+        if (redirect.isPresent() && !tls && cert.isEmpty()) {
+            throw new IllegalArgumentException("--http-redirect-port redirects to HTTPS: it needs --tls (or --tls-cert and --tls-key)");
+        }
+        if (redirect.isPresent() && redirect.get() != 0 && redirect.get() == port) {
+            throw new IllegalArgumentException("--http-redirect-port must differ from --port");
+        }
         if (relayOnly && turn.isEmpty()) {
             throw new IllegalArgumentException("--ice-relay-only needs at least one --turn-url");
         }
@@ -156,6 +167,21 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
                 new SfuConfig(policy, meshLimit, launchJanus, janusUrl, janusSecret, janusAdminKey, janusBinary,
                         janusInterface, rtpPorts[0], rtpPorts[1], sfuDefaults.keepalive()),
                 dataDir);
+    }
+
+    /** An on/off environment variable ({@link OnOff}); unset or empty is off. */
+    static boolean switchFromEnv(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value != null && !value.isBlank() && OnOff.parse(value, name);
+    }
+
+    /** What {@code --help} prints: every option, one per line. */
+    public static String help() {
+        StringBuilder text = new StringBuilder("Usage: ./parley [options]\n\nOptions (README.md says what each does):\n");
+        for (String option : USAGE.split(", ")) {
+            text.append("  ").append(option).append('\n');
+        }
+        return text.append("  --help").toString();
     }
 
     private static SfuConfig.Policy policy(String text, String what) {

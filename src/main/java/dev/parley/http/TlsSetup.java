@@ -80,34 +80,93 @@ public final class TlsSetup {
                     ctx.skipRemainingHandlers();
                 }
             });
+            // WebSocket upgrades skip "before": refuse them here, or signaling (passwords, host keys, TURN
+            // credentials) would go unencrypted on the redirect port.
+            javalin.routes.wsBeforeUpgrade(ctx -> {
+                if (!ctx.req().isSecure()) {
+                    throw new io.javalin.http.ForbiddenResponse("use wss:// on port " + httpsPort.getAsInt());
+                }
+            });
         });
     }
 
     private static KeyStore fromPem(Path certificate, Path privateKey) {
+        List<Certificate> chain = readChain(certificate);
+        PrivateKey key = readKey(privateKey);
+        requirePair(key, chain.get(0), certificate, privateKey);
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("parley", key, STORE_PASSWORD, chain.toArray(Certificate[]::new));
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot use the TLS certificate " + certificate + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Certificate> readChain(Path certificate) {
         try (InputStream in = Files.newInputStream(certificate)) {
             List<Certificate> chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
             if (chain.isEmpty()) {
                 throw new IllegalArgumentException("no certificate in " + certificate);
             }
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("parley", readKey(privateKey), STORE_PASSWORD, chain.toArray(Certificate[]::new));
-            return store;
+            return chain;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + certificate, e);
+            throw unreadable("the TLS certificate", certificate, e);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot use the TLS certificate " + certificate + ": " + e.getMessage(), e);
         }
     }
 
-    private static PrivateKey readKey(Path file) throws IOException, GeneralSecurityException {
-        String pem = Files.readString(file);
+    /** A key that is not the certificate's would start fine and then fail every handshake: check now. */
+    private static void requirePair(PrivateKey key, Certificate certificate, Path certificateFile, Path keyFile) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> "Ed25519";
+        };
+        byte[] probe = "parley".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            if (verifier.verify(signature)) {
+                return;
+            }
+        } catch (GeneralSecurityException e) {
+            // a key of another type than the certificate's: not a pair either
+        }
+        throw new IllegalArgumentException(keyFile + " is not the private key of the certificate in " + certificateFile);
+    }
+
+    private static UncheckedIOException unreadable(String what, Path file, IOException e) {
+        String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+        return new UncheckedIOException("cannot read " + what + " " + file + " (" + why + ")", e);
+    }
+
+    private static PrivateKey readKey(Path file) {
+        String pem;
+        try {
+            pem = Files.readString(file);
+        } catch (IOException e) {
+            throw unreadable("the TLS key", file, e);
+        }
         if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
             throw new IllegalArgumentException(file + " must be a PKCS#8 PEM key (BEGIN PRIVATE KEY); convert one with "
                     + "'openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem'");
         }
         String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
+        PKCS8EncodedKeySpec spec;
+        try {
+            spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " is not a valid PEM key (" + e.getMessage() + ")", e);
+        }
         for (String algorithm : new String[] {"RSA", "EC", "Ed25519"}) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(spec);

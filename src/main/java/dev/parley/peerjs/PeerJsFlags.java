@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import dev.parley.config.OnOff;
 import java.util.Map;
 import java.util.Set;
 
@@ -124,7 +125,7 @@ public final class PeerJsFlags {
             case EXPIRE_TIMEOUT -> expireTimeout = Duration.ofMillis(positive(value, what));
             case ALIVE_TIMEOUT -> aliveTimeout = Duration.ofMillis(positive(value, what));
             case CONCURRENT_LIMIT -> concurrentLimit = (int) Math.min(Integer.MAX_VALUE, positive(value, what));
-            case DISCOVERY -> allowDiscovery = bool(value, what);
+            case DISCOVERY -> allowDiscovery = OnOff.parse(value, what);
             case MAX_MESSAGE_BYTES -> maxMessageBytes = (int) Math.min(Integer.MAX_VALUE, positive(value, what));
             case ALLOWED_ORIGINS -> allowedOrigins = origins(value, what);
             case MAX_QUEUED_PER_PEER -> maxQueuedPerPeer = (int) Math.min(Integer.MAX_VALUE, positive(value, what));
@@ -143,14 +144,6 @@ public final class PeerJsFlags {
             throw new IllegalArgumentException(what + " must be positive, got " + text);
         }
         return n;
-    }
-
-    private static boolean bool(String text, String what) {
-        return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes", "on" -> true;
-            case "false", "0", "no", "off" -> false;
-            default -> throw new IllegalArgumentException(what + " must be true or false, got '" + text + "'");
-        };
     }
 
     /** A comma-separated list of origins such as {@code https://app.example:8443}; {@code *} alone means any. */

@@ -66,7 +66,11 @@ public final class RoomSettingsStore {
         try {
             settings.putAll(JSON.readValue(file.toFile(), new TypeReference<Map<String, RoomSettings>>() {}));
         } catch (IOException e) {
-            log.warn("could not read {}; starting with no protected rooms", file, e);
+            // Starting without it would open every password-protected and locked meeting, and the next save
+            // would overwrite what is left of it: refuse instead.
+            throw new IllegalStateException("cannot read the meetings' passwords and locks from " + file + " ("
+                    + e.getMessage().lines().findFirst().orElse("unreadable") + "). Restore the file, or move it aside"
+                    + " to start with no protected meetings.", e);
         }
     }
 

@@ -179,4 +179,38 @@ class IceAndTlsConfigTest {
         copy.put(key, value);
         return copy;
     }
+
+    // ---- values an operator may get wrong ----
+
+    @Test
+    void anEmptyTurnSecretAndInvalidUrlsFromTheEnvironmentAreRefusedAtStart() {
+        assertThatThrownBy(() -> parse(Map.of(), "--turn-url", "turn:t.example.org:3478", "--turn-secret", ""))
+                .hasMessageContaining("--turn-secret must not be empty");
+        assertThatThrownBy(() -> parse(Map.of("PARLEY_STUN_URLS", "http://stun.example.org/")))
+                .hasMessageContaining("PARLEY_STUN_URLS");
+        assertThatThrownBy(() -> parse(Map.of("PARLEY_TURN_URLS", "garbage", "PARLEY_TURN_SECRET", "s")))
+                .hasMessageContaining("PARLEY_TURN_URLS");
+    }
+
+    @Test
+    void onOffVariablesTakeTheUsualSpellingsAndRefuseTheRest() {
+        assertThat(parse(Map.of("PARLEY_TLS", "yes")).tls().enabled()).isTrue();
+        assertThat(parse(Map.of("PARLEY_TLS", "1")).tls().enabled()).isTrue();
+        assertThat(parse(Map.of("PARLEY_TLS", "off")).tls().enabled()).isFalse();
+        assertThat(parse(Map.of("PARLEY_TLS", "")).tls().enabled()).isFalse();
+        assertThatThrownBy(() -> parse(Map.of("PARLEY_TLS", "sure"))).hasMessage("PARLEY_TLS must be true or false, got 'sure'");
+    }
+
+    @Test
+    void aRedirectPortNeedsTlsAndAPortOfItsOwn() {
+        assertThatThrownBy(() -> parse(Map.of(), "--http-redirect-port", "8081")).hasMessageContaining("needs --tls");
+        assertThatThrownBy(() -> parse(Map.of(), "--tls", "--port", "8443", "--http-redirect-port", "8443"))
+                .hasMessageContaining("must differ from --port");
+        assertThat(parse(Map.of(), "--tls", "--http-redirect-port", "8081").tls().redirectPort()).contains(8081);
+    }
+
+    @Test
+    void helpListsEveryOptionOnALineOfItsOwn() {
+        assertThat(ParleyConfig.help().lines()).contains("  --port N", "  --tls-cert PEM", "  --sfu", "  --help");
+    }
 }

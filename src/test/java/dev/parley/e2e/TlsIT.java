@@ -1,6 +1,7 @@
 package dev.parley.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -153,6 +154,18 @@ class TlsIT {
             HttpResponse.BodyHandlers.ofString());
         assertThat(secure.statusCode()).isEqualTo(200);
         assertThat(secure.body()).contains("<html");
+
+        // Signaling is never served in the clear there: passwords, host keys and TURN credentials travel in it.
+        for (String path : List.of("/ws", "/peerjs/peerjs?key=peerjs&id=abc&token=t")) {
+            var upgrade = plain.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + redirect + path),
+                new java.net.http.WebSocket.Listener() {});
+            Throwable failure = catchThrowable(upgrade::join);
+            assertThat(failure).as("a WebSocket to %s on the plain port", path)
+                .hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class);
+            var refused = (java.net.http.WebSocketHandshakeException) failure.getCause();
+            assertThat(refused.getResponse().statusCode()).as("answer to a WebSocket to %s on the plain port", path)
+                .isEqualTo(403);
+        }
     }
 
     // ---- helpers ----

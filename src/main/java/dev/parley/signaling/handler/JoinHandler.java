@@ -91,10 +91,11 @@ public final class JoinHandler implements MessageHandler<Join> {
             throws ProtocolException {
         Participant me = new Participant(id, join.name(), session.transport(),
                 ParticipantState.INITIAL.withMedia(join.audio(), join.video(), false), moderator);
+        List<IceServer> iceServers = iceServersFor(id);
         try {
             rooms.join(join.room(), me, config.maxParticipants(), admission -> {
                 String mode = media.admitted(admission.room(), me, join.password());
-                welcome(session, admission.room(), me, admission.present(), resumed, mode);
+                welcome(session, admission.room(), me, admission.present(), resumed, mode, iceServers);
                 admission.room().broadcast(codec.encode(new ParticipantJoined(info(me))), me.id());
             });
         } catch (RoomFullException e) {
@@ -105,9 +106,10 @@ public final class JoinHandler implements MessageHandler<Join> {
     /** The participant is still present (its old socket is dying or dead): move it to this session. */
     private boolean takeOver(Session session, Room room, String id) {
         Optional<Session> previous = presence.sessionOf(id);
+        List<IceServer> iceServers = iceServersFor(id);
         boolean moved = room.rebind(id, session.transport(), (me, others) -> {
             previous.ifPresent(presence::detach);
-            welcome(session, room, me, others, true, media.resumed(room.id(), id));
+            welcome(session, room, me, others, true, media.resumed(room.id(), id), iceServers);
         });
         if (moved) {
             previous.ifPresent(old -> {
@@ -118,16 +120,21 @@ public final class JoinHandler implements MessageHandler<Join> {
         return moved;
     }
 
+    /** Worked out before the participant enters the room, so a failure here leaves nothing half done. */
+    private List<IceServer> iceServersFor(String participantId) {
+        return ice.forParticipant(participantId).stream().map(s -> new IceServer(s.urls(), s.username(), s.credential()))
+                .toList();
+    }
+
     private void welcome(Session session, Room room, Participant me, List<Participant> others, boolean resumed,
-            String mode) {
+            String mode, List<IceServer> iceServers) {
         String id = me.id();
         presence.bind(session, new Session.Membership(room.id(), id));
         List<ParticipantInfo> present = others.stream().map(JoinHandler::info).toList();
         boolean locked = settings.find(room.id()).map(RoomSettings::locked).orElse(false);
         session.transport().send(codec.encode(new Joined(Message.VERSION, id, room.id(), present,
                 config.heartbeatInterval().toMillis(), tokens.issue(id, room.id()), resumed, me.moderator(), locked,
-                ice.forParticipant(id).stream().map(s -> new IceServer(s.urls(), s.username(), s.credential())).toList(),
-                ice.transportPolicy(), mode)));
+                iceServers, ice.transportPolicy(), mode)));
         List<Chat> history = room.chat().snapshot().stream().map(ChatHandler::toMessage).toList();
         session.transport().send(codec.encode(new ChatHistory(history)));
     }
