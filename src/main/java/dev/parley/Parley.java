@@ -119,7 +119,7 @@ public final class Parley implements AutoCloseable {
         RoomSettingsStore roomSettings = new RoomSettingsStore(config.dataDir(), MAX_STORED_ROOMS);
         RoomRegistry rooms = new RoomRegistry(config.signaling().chatHistorySize(), config.access().maxRooms());
         ResumeTokens tokens = new ResumeTokens(ServerSecret.load(config.dataDir()), InstantSource.system(),
-                config.signaling().resumeTokenLifetime());
+                config.signaling().resumeTokenLifetime(), config.dataDir().resolve("used-resume-tokens"));
         EndpointMetrics wsMetrics = metrics.endpoint("ws", Set.copyOf(MessageCodec.wireTypes()),
                 Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).collect(Collectors.toSet()));
         ScheduledExecutorService heartbeats = Executors.newScheduledThreadPool(1,

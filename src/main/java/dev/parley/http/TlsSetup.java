@@ -184,6 +184,10 @@ public final class TlsSetup {
             if (!Files.isRegularFile(file)) {
                 Files.createDirectories(dataDir);
                 generate(file, host);
+                // It holds the private key (under a fixed store password): readable by Parley's user only.
+                if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                }
             }
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(file)) {

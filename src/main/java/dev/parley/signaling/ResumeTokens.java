@@ -1,6 +1,10 @@
 package dev.parley.signaling;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -13,13 +17,17 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resume tokens let a page that lost its socket come back as the same participant. A token is
  * signed with the server's secret, so it still proves who its holder was after a server restart,
- * when nothing else is remembered. Each token works once: redeeming it burns its nonce.
+ * when nothing else is remembered. Each token works once: redeeming it burns its nonce, and burnt
+ * nonces are kept in the data folder, so a restart does not make used tokens good again.
  */
 public final class ResumeTokens {
+    private static final Logger log = LoggerFactory.getLogger(ResumeTokens.class);
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -32,11 +40,19 @@ public final class ResumeTokens {
     private final Duration lifetime;
     /** Burnt nonces with their expiry; older entries can go, since their tokens have expired anyway. */
     private final Map<String, Long> used = new ConcurrentHashMap<>();
+    /** Where burnt nonces are kept across restarts ("nonce expiry" lines), or null to keep them in memory only. */
+    private final Path usedFile;
 
     public ResumeTokens(byte[] secret, InstantSource clock, Duration lifetime) {
+        this(secret, clock, lifetime, null);
+    }
+
+    public ResumeTokens(byte[] secret, InstantSource clock, Duration lifetime, Path usedFile) {
         this.key = new SecretKeySpec(secret, "HmacSHA256");
         this.clock = clock;
         this.lifetime = lifetime;
+        this.usedFile = usedFile;
+        loadUsed();
     }
 
     public String issue(String participantId, String roomId) {
@@ -73,7 +89,41 @@ public final class ResumeTokens {
         if (used.putIfAbsent(parts[3], expiry) != null) {
             return Optional.empty();
         }
+        keepUsed(parts[3] + " " + expiry + "\n");
         return Optional.of(new Claim(parts[0], parts[1]));
+    }
+
+    /** Reads the nonces burnt before a restart, and writes back only those whose tokens are still valid. */
+    private void loadUsed() {
+        if (usedFile == null || !Files.isRegularFile(usedFile)) {
+            return;
+        }
+        long now = clock.millis();
+        try {
+            for (String line : Files.readAllLines(usedFile)) {
+                String[] fields = line.split(" ");
+                if (fields.length == 2 && fields[1].matches("\\d{1,19}") && Long.parseLong(fields[1]) >= now) {
+                    used.put(fields[0], Long.parseLong(fields[1]));
+                }
+            }
+            StringBuilder kept = new StringBuilder();
+            used.forEach((nonce, expiry) -> kept.append(nonce).append(' ').append(expiry).append('\n'));
+            Files.writeString(usedFile, kept);
+        } catch (IOException | NumberFormatException e) {
+            // Tokens stay single-use within this run; after a restart a used one could work once more.
+            log.warn("could not read {}: used resume tokens from before this start are not known", usedFile, e);
+        }
+    }
+
+    private synchronized void keepUsed(String line) {
+        if (usedFile == null) {
+            return;
+        }
+        try {
+            Files.writeString(usedFile, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            log.warn("could not record a used resume token in {}", usedFile, e);
+        }
     }
 
     private void forgetExpired(long now) {
