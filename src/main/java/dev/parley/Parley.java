@@ -21,7 +21,6 @@ import dev.parley.signaling.SignalingEndpoint;
 import dev.parley.signaling.RoomMedia;
 import dev.parley.signaling.SignalingService;
 import dev.parley.sfu.SfuCoordinator;
-import java.util.List;
 import java.util.Optional;
 import io.javalin.Javalin;
 import io.javalin.util.JavalinBindException;
@@ -49,6 +48,8 @@ public final class Parley implements AutoCloseable {
     private static final long STOP_TIMEOUT_MILLIS = 3000;
     /** Protected rooms remembered across restarts; the oldest are forgotten first. */
     private static final int MAX_STORED_ROOMS = 50_000;
+    /** After a start, how long hosts of locked rooms have to resume before such a lock lifts (Presence). */
+    private static final long HOSTLESS_LOCK_GRACE_SECONDS = 60;
 
     private final Javalin app;
     private final ScheduledExecutorService heartbeats;
@@ -66,14 +67,13 @@ public final class Parley implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            System.out.println(ParleyConfig.help());
-            return;
-        }
         ParleyConfig config;
         Parley parley;
         try {
             config = ParleyConfig.parse(args, System.getenv());
+        } catch (ParleyConfig.HelpRequested e) {
+            System.out.println(ParleyConfig.help());
+            return;
         } catch (IllegalArgumentException e) {
             System.err.println("parley: " + e.getMessage());
             System.exit(2);
@@ -187,8 +187,11 @@ public final class Parley implements AutoCloseable {
             }
         }, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         peerjs.scheduleSweeps(heartbeats);
+        heartbeats.schedule(signaling::releaseHostlessLocks, HOSTLESS_LOCK_GRACE_SECONDS, TimeUnit.SECONDS);
 
-        String shownHost = "0.0.0.0".equals(config.http().host()) ? "localhost" : config.http().host();
+        String host = config.http().host();
+        // An IPv6 address goes in brackets in a URL.
+        String shownHost = "0.0.0.0".equals(host) || "::".equals(host) ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
         log.info("Parley is ready: open {}://{}:{}/{}", config.tls().enabled() ? "https" : "http", shownHost, app.port(),
                 config.http().devMode() ? " (development mode: front end served from the source tree)" : "");
         return new Parley(app, heartbeats, rooms, signaling, sfu);

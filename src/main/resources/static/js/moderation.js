@@ -25,14 +25,18 @@ export function takeModeratorKey(roomId) {
 }
 
 /**
- * Wires the host controls and the messages about moderation.
+ * Wires the host controls and the messages about moderation. Returns `showLocked`, for the lock state a
+ * resumed `joined` brings (the meeting may have unlocked while this page was away).
  * @param {SignalingClient} client
  * @param {{people: PeoplePanel, isModerator: boolean, locked: boolean,
  *          nameOf: (id: string) => string, muteSelf: () => void, render: () => void,
  *          end: (title: string, detail: string) => void}} ui
+ * @returns {{showLocked: (locked: boolean) => void}}
  */
 export function setupModeration(client, ui) {
   const controls = /** @type {HTMLElement} */ (document.getElementById('host-controls'));
+  /** Whether this page asked to end the meeting (another host's page may have). */
+  let endedHere = false;
   const lock = /** @type {HTMLButtonElement} */ (document.getElementById('lock'));
   const showLock = (/** @type {boolean} */ locked) => {
     lock.setAttribute('aria-pressed', String(locked));
@@ -54,7 +58,10 @@ export function setupModeration(client, ui) {
     };
     showLock(ui.locked);
     lock.addEventListener('click', () => client.moderate(lock.getAttribute('aria-pressed') === 'true' ? 'unlock' : 'lock'));
-    /** @type {HTMLButtonElement} */ (document.getElementById('end-all')).addEventListener('click', () => client.moderate('end'));
+    /** @type {HTMLButtonElement} */ (document.getElementById('end-all')).addEventListener('click', () => {
+      endedHere = true;
+      client.moderate('end');
+    });
     ui.render();
   }
   client.onroomstate = (locked) => {
@@ -70,5 +77,12 @@ export function setupModeration(client, ui) {
     }
   };
   client.onmeetingended = (by) => ui.end('The meeting has ended',
-    ui.isModerator ? 'You ended the meeting for everyone.' : `${by} ended the meeting for everyone.`);
+    endedHere ? 'You ended the meeting for everyone.' : `${by} ended the meeting for everyone.`);
+  return {
+    showLocked: (locked) => {
+      if (lock.getAttribute('aria-pressed') === String(locked)) return;
+      showLock(locked);
+      toast(locked ? "The meeting is locked. New people can't join." : 'The meeting was unlocked while you were away.');
+    },
+  };
 }

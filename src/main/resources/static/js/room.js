@@ -39,12 +39,10 @@ const prejoin = new PrejoinRoom(roomId, !moderatorKey, {
 });
 /** @type {Map<string, Person>} everyone in the call, oneself included, in order of arrival */
 const everyone = new Map();
-/** @type {SignalingClient|null} */
-let signaling = null;
-/** @type {PeerMesh|null} */
-let mesh = null;
-/** @type {CallMode|null} mesh or SFU, and the switch between them */
-let callMode = null;
+/** @type {SignalingClient|null} */ let signaling = null;
+/** @type {PeerMesh|null} */ let mesh = null;
+/** @type {CallMode|null} mesh or SFU, and the switch between them */ let callMode = null;
+/** @type {{showLocked: (locked: boolean) => void}|null} */ let moderation = null;
 let myName = '';
 let inCall = false;
 /** The signaling socket opens on the pre-join screen, so that "Join now" does not wait for it. */
@@ -175,14 +173,8 @@ async function enterCall() {
     notice: toast,
     pauseVideo: (id, paused) => grid.setVideoPaused(id, paused),
     captureFor: (mode) => media.setCapture(mode),
-    sendsNothing: (id) => {
-      const p = everyone.get(id);
-      return !!p && !p.audio && !p.video && !p.screen;
-    },
-    sendsPicture: (id) => {
-      const p = everyone.get(id);
-      return !!p && (p.video || p.screen);
-    },
+    sendsNothing: (id) => !!everyone.get(id) && !sharing(id, 'audio') && !sharing(id, 'video') && !sharing(id, 'screen'),
+    sendsPicture: (id) => sharing(id, 'video') || sharing(id, 'screen'),
   });
   callMode = mode;
   mode.setLocalStream(media.outgoingStream());
@@ -211,7 +203,9 @@ async function enterCall() {
   client.onparticipantleft = (id, reason) => {
     const who = everyone.get(id);
     dropParticipant(id);
-    if (who) toast(reason === 'removed' ? `${who.name} was removed from the meeting` : `${who.name} left`);
+    // Hosts have their own notice of a removal.
+    if (who && reason !== 'removed') toast(`${who.name} left`);
+    else if (who && !everyone.get(client.id ?? '')?.moderator) toast(`${who.name} was removed from the meeting`);
   };
   client.onsignal = (from, data) => mesh?.handleSignal(from, data);
   client.onmediastate = (from, state) => update(from, state);
@@ -280,7 +274,7 @@ function startCall(client, joined) {
   setupCallControls(client);
   // The pre-join screen and its focus are gone: the keyboard starts at the call's controls.
   button('mic').focus();
-  setupModeration(client, {
+  moderation = setupModeration(client, {
     people,
     isModerator: joined.moderator,
     locked: joined.locked,
@@ -327,10 +321,14 @@ function resumeCall(client, joined) {
     for (const id of unconfirmed) dropParticipant(id);
     unconfirmed.clear();
   }, REJOIN_GRACE_MS);
+  moderation?.showLocked(!!joined.locked);
   // The server may have restarted and forgotten what we share; say it again.
   client.sendMediaState(media.state);
   if (everyone.get(joined.id)?.hand) client.raiseHand(true);
 }
+
+/** Whether someone shares their microphone, camera or screen. @param {string} id @param {'audio'|'video'|'screen'} what */
+const sharing = (id, what) => !!everyone.get(id)?.[what];
 
 /** @param {string} id */
 function dropParticipant(id) {
@@ -386,10 +384,7 @@ function hangUp() {
   media.stopAll();
 }
 
-function leave() {
-  hangUp();
-  location.assign('/');
-}
+const leave = () => { hangUp(); location.assign('/'); };
 
 /** Removed, or the meeting ended: everything stops, and the page says why. */
 function showEnded(/** @type {string} */ title, /** @type {string} */ detail) {

@@ -31,6 +31,10 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
             + "--janus-api-secret S, --janus-admin-key K, --janus-binary PATH, --janus-interface IF, "
             + "--janus-rtp-ports MIN-MAX, --media-mode auto|mesh|sfu, --mesh-limit N, " + PeerJsFlags.USAGE;
 
+    /** The option names in {@link #USAGE}, without their values. */
+    private static final Set<String> OPTIONS = java.util.Arrays.stream(USAGE.split(", "))
+            .map(option -> option.split(" ")[0]).collect(Collectors.toUnmodifiableSet());
+
     /**
      * Parses the flags in {@link #USAGE}; the environment gives defaults ({@code PORT}, {@code PARLEY_*})
      * and a flag wins over its variable. README.md lists them all.
@@ -120,6 +124,7 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
                 case "--janus-rtp-ports" -> rtpPorts = portRange(value(args, ++i, flag), flag);
                 case "--media-mode" -> policy = policy(value(args, ++i, flag), flag);
                 case "--mesh-limit" -> meshLimit = parsePositive(value(args, ++i, flag), flag);
+                case "--help", "-h" -> throw new HelpRequested();
                 default -> {
                     if (!peerjs.accepts(flag)) {
                         throw new IllegalArgumentException("unknown option " + flag + " (known: " + USAGE + ")");
@@ -173,6 +178,13 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
     static boolean switchFromEnv(Map<String, String> env, String name) {
         String value = env.get(name);
         return value != null && !value.isBlank() && OnOff.parse(value, name);
+    }
+
+    /** {@code --help} (or {@code -h}) where an option may stand: print {@link #help()} instead of starting. */
+    public static final class HelpRequested extends RuntimeException {
+        HelpRequested() {
+            super("--help", null, false, false);
+        }
     }
 
     /** What {@code --help} prints: every option, one per line. */
@@ -239,7 +251,8 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
     }
 
     private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
+        // "--data-dir --tls" is a forgotten value, not a folder named "--tls".
+        if (i >= args.length || OPTIONS.contains(args[i])) {
             throw new IllegalArgumentException(flag + " needs a value");
         }
         return args[i];

@@ -183,11 +183,7 @@ public final class TlsSetup {
         try {
             if (!Files.isRegularFile(file)) {
                 Files.createDirectories(dataDir);
-                generate(file, host);
-                // It holds the private key (under a fixed store password): readable by Parley's user only.
-                if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
-                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-                }
+                generateOwnerOnly(file, host);
             }
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(file)) {
@@ -200,6 +196,30 @@ public final class TlsSetup {
             throw new UncheckedIOException("cannot create or read " + file, e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot load " + file, e);
+        }
+    }
+
+    /**
+     * The store holds the private key under a fixed password, so only Parley's user may read it: it is made
+     * in a folder only that user can enter, then moved into place.
+     */
+    private static void generateOwnerOnly(Path file, String host) throws IOException {
+        Path folder = file.toAbsolutePath().getParent();
+        boolean posix = Files.getFileStore(folder).supportsFileAttributeView("posix");
+        Path staging = posix ? Files.createTempDirectory(folder, "tls-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")))
+                : Files.createTempDirectory(folder, "tls-");
+        try {
+            Path made = staging.resolve(file.getFileName());
+            generate(made, host);
+            if (posix) {
+                Files.setPosixFilePermissions(made, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+            Files.move(made, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(staging.resolve(file.getFileName()));
+            Files.deleteIfExists(staging);
         }
     }
 

@@ -38,6 +38,11 @@ public final class RoomSettingsStore {
         return Optional.ofNullable(settings.get(roomId));
     }
 
+    /** The ids of the rooms that are locked now. */
+    public synchronized java.util.List<String> lockedRooms() {
+        return settings.entrySet().stream().filter(e -> e.getValue().locked()).map(Map.Entry::getKey).toList();
+    }
+
     public synchronized void put(String roomId, RoomSettings room) {
         settings.put(roomId, room);
         while (settings.size() > capacity) {
@@ -64,12 +69,16 @@ public final class RoomSettingsStore {
             return;
         }
         try {
-            settings.putAll(JSON.readValue(file.toFile(), new TypeReference<Map<String, RoomSettings>>() {}));
+            Map<String, RoomSettings> loaded = JSON.readValue(file.toFile(), new TypeReference<Map<String, RoomSettings>>() {});
+            if (loaded == null || loaded.containsValue(null)) {
+                throw new IOException("not a map of meeting ids to settings");
+            }
+            settings.putAll(loaded);
         } catch (IOException e) {
             // Starting without it would open every password-protected and locked meeting, and the next save
             // would overwrite what is left of it: refuse instead.
             throw new IllegalStateException("cannot read the meetings' passwords and locks from " + file + " ("
-                    + e.getMessage().lines().findFirst().orElse("unreadable") + "). Restore the file, or move it aside"
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("unreadable") + "). Restore the file, or move it aside"
                     + " to start with no protected meetings.", e);
         }
     }

@@ -68,6 +68,14 @@ public final class Presence {
         });
     }
 
+    /**
+     * After a restart no departure is seen for a host who never came back: once the others have had time
+     * to resume, a lock with no host in its room is lifted as if the host had left.
+     */
+    public void releaseHostlessLocks() {
+        settings.lockedRooms().forEach(roomId -> unlockIfHostless(roomId, rooms.find(roomId)));
+    }
+
     /** Nobody left could let people in (or the room is empty): a lock would keep everyone out for good. */
     private void unlockIfHostless(String roomId, Optional<Room> room) {
         if (room.map(r -> r.participants().stream().anyMatch(Participant::moderator)).orElse(false)

@@ -42,6 +42,8 @@ public final class ResumeTokens {
     private final Map<String, Long> used = new ConcurrentHashMap<>();
     /** Where burnt nonces are kept across restarts ("nonce expiry" lines), or null to keep them in memory only. */
     private final Path usedFile;
+    /** Lines in that file; past twice the nonces still kept (plus some), it is written anew without expired ones. */
+    private int linesInFile;
 
     public ResumeTokens(byte[] secret, InstantSource clock, Duration lifetime) {
         this(secret, clock, lifetime, null);
@@ -106,9 +108,7 @@ public final class ResumeTokens {
                     used.put(fields[0], Long.parseLong(fields[1]));
                 }
             }
-            StringBuilder kept = new StringBuilder();
-            used.forEach((nonce, expiry) -> kept.append(nonce).append(' ').append(expiry).append('\n'));
-            Files.writeString(usedFile, kept);
+            rewriteUsed();
         } catch (IOException | NumberFormatException e) {
             // Tokens stay single-use within this run; after a restart a used one could work once more.
             log.warn("could not read {}: used resume tokens from before this start are not known", usedFile, e);
@@ -120,10 +120,24 @@ public final class ResumeTokens {
             return;
         }
         try {
-            Files.writeString(usedFile, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            if (++linesInFile > 2 * used.size() + 1000) {
+                rewriteUsed();
+            } else {
+                Files.writeString(usedFile, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
         } catch (IOException e) {
             log.warn("could not record a used resume token in {}", usedFile, e);
         }
+    }
+
+    /** Writes the nonces still kept, through a temporary file, so that a crash meanwhile loses none. */
+    private synchronized void rewriteUsed() throws IOException {
+        StringBuilder kept = new StringBuilder();
+        used.forEach((nonce, expiry) -> kept.append(nonce).append(' ').append(expiry).append('\n'));
+        Path temp = Files.createTempFile(usedFile.toAbsolutePath().getParent(), "used-resume-tokens", ".tmp");
+        Files.writeString(temp, kept);
+        Files.move(temp, usedFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        linesInFile = used.size();
     }
 
     private void forgetExpired(long now) {

@@ -140,6 +140,11 @@ public final class SignalingService {
         }
     }
 
+    /** Lifts the locks of rooms whose host is not there (see {@link Presence#releaseHostlessLocks}). */
+    public void releaseHostlessLocks() {
+        presence.releaseHostlessLocks();
+    }
+
     /** Drops sessions silent for longer than the heartbeat timeout; returns how many. */
     public int expireSilent() {
         long cutoff = clock.millis() - config.heartbeatTimeout().toMillis();

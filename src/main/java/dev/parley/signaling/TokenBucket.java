@@ -16,10 +16,7 @@ public final class TokenBucket {
 
     /** Takes one token if there is one. */
     public synchronized boolean tryTake(long nowMillis) {
-        if (nowMillis > lastMillis) {
-            tokens = Math.min(capacity, tokens + (nowMillis - lastMillis) * perMilli);
-            lastMillis = nowMillis;
-        }
+        refill(nowMillis);
         if (tokens >= 1) {
             tokens -= 1;
             return true;
@@ -27,8 +24,16 @@ public final class TokenBucket {
         return false;
     }
 
-    /** Gives back a token taken for something that turned out not to count. */
-    public synchronized void giveBack() {
-        tokens = Math.min(capacity, tokens + 1);
+    /** Whether a token is there, without taking it. */
+    public synchronized boolean available(long nowMillis) {
+        refill(nowMillis);
+        return tokens >= 1;
+    }
+
+    private void refill(long nowMillis) {
+        if (nowMillis > lastMillis) {
+            tokens = Math.min(capacity, tokens + (nowMillis - lastMillis) * perMilli);
+            lastMillis = nowMillis;
+        }
     }
 }

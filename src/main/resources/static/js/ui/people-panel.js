@@ -20,7 +20,14 @@ export class PeoplePanel {
   /** @param {Map<string, Person>} people in order of arrival */
   render(people) {
     const sorted = [...people.entries()].sort(([, a], [, b]) => Number(b.self) - Number(a.self) || Number(b.hand) - Number(a.hand));
+    // The list is drawn anew; a host's keyboard focus on one of its buttons stays on that button.
+    const focused = /** @type {HTMLElement|null} */ (document.activeElement?.closest('.person-actions button') ?? null);
+    const focusedAction = focused && [focused.closest('.person')?.getAttribute('data-participant'), focused.dataset.action];
     this.list.replaceChildren(...sorted.map(([id, person]) => this.#item(id, person)));
+    if (focusedAction) {
+      /** @type {HTMLElement|null} */ (this.list.querySelector(
+        `[data-participant="${CSS.escape(focusedAction[0] ?? '')}"] [data-action="${focusedAction[1]}"]`))?.focus();
+    }
     // Drawn by CSS from the attribute, so the button's visible text stays its name ("Participants").
     this.count.dataset.count = String(people.size);
     this.title.textContent = `Participants (${people.size})`;
@@ -54,22 +61,27 @@ export class PeoplePanel {
       const host = this.host;
       const actions = document.createElement('span');
       actions.className = 'person-actions';
-      const mute = action(`Mute ${person.name}`, 'micOff', () => host.mute(id));
-      // Already muted: asking again would only repeat the notice on their screen.
-      mute.disabled = !person.audio;
+      // Already muted: asking again would only repeat the notice on their screen. aria-disabled, not disabled,
+      // so that the button keeps the keyboard focus it may have.
+      const mute = action('mute', `Mute ${person.name}`, 'micOff', () => person.audio && host.mute(id));
+      mute.setAttribute('aria-disabled', String(!person.audio));
       if (!person.audio) mute.title = `${person.name} is muted`;
-      actions.append(mute, action(`Remove ${person.name}`, 'close', () => host.remove(id)));
+      actions.append(mute, action('remove', `Remove ${person.name}`, 'close', () => host.remove(id)));
       item.append(actions);
     }
     return item;
   }
 }
 
-/** @param {string} label @param {import('./icons.js').IconName} iconName @param {() => void} run */
-function action(label, iconName, run) {
+/**
+ * @param {string} name what it does, kept across redraws @param {string} label @param {import('./icons.js').IconName} iconName
+ * @param {() => void} run
+ */
+function action(name, label, iconName, run) {
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'icon-button';
+  button.dataset.action = name;
   button.setAttribute('aria-label', label);
   button.title = label;
   button.append(icon(iconName));

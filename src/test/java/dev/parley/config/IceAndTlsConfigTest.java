@@ -210,7 +210,17 @@ class IceAndTlsConfigTest {
     }
 
     @Test
+    void anOptionWhereAValueBelongsIsAForgottenValue() {
+        assertThatThrownBy(() -> parse(Map.of(), "--data-dir", "--tls")).hasMessage("--data-dir needs a value");
+        assertThat(parse(Map.of(), "--turn-url", "turn:t.example.org", "--turn-secret", "--not-an-option").ice().turnSecret())
+                .contains("--not-an-option");
+    }
+
+    @Test
     void helpListsEveryOptionOnALineOfItsOwn() {
         assertThat(ParleyConfig.help().lines()).contains("  --port N", "  --tls-cert PEM", "  --sfu", "  --help");
+        assertThatThrownBy(() -> parse(Map.of(), "--port", "9000", "--help")).isInstanceOf(ParleyConfig.HelpRequested.class);
+        assertThat(parse(Map.of(), "--turn-url", "turn:t.example.org", "--turn-secret", "-h").ice().turnSecret())
+                .as("a value that looks like -h").contains("-h");
     }
 }

@@ -75,7 +75,7 @@ public final class JoinHandler implements MessageHandler<Join> {
         } else {
             Claim claim = tokens.redeem(join.resume(), join.room()).orElseThrow(() -> new ProtocolException(
                     ErrorCode.RESUME_FAILED, "this session cannot be resumed; join without a resume token"));
-            boolean moderator = gate.readmit(join, claim.participantId());
+            boolean moderator = gate.readmit(session, join, claim.participantId());
             Optional<Room> room = rooms.find(join.room());
             if (room.isEmpty() || !takeOver(session, room.get(), claim.participantId())) {
                 admit(session, join, claim.participantId(), true, moderator);

@@ -49,14 +49,16 @@ public final class ModerateHandler implements MessageHandler<Moderate> {
                 settings.update(room.id(), s -> s.withLocked(locked));
                 announcer.toEveryone(room, new RoomState(locked));
             }
-            case "end" -> {
-                // The link stays usable for a later meeting: the lock ends with this one, quietly.
+            case "end" -> room.whileLocked(() -> {
+                // Nobody joins while everyone is sent away. The link stays usable for a later meeting: the
+                // lock ends with this one, quietly (a joiner waiting on the lock starts that next meeting).
                 settings.update(room.id(), s -> s.withLocked(false));
                 announcer.toEveryone(room, new MeetingEnded(self.name()));
                 for (Participant p : room.participants()) {
                     dismiss(p.id(), "ended", CLOSE_ENDED, null);
                 }
-            }
+                return null;
+            });
             default -> throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "unknown action");
         }
     }

@@ -41,7 +41,7 @@ public final class RoomGate {
             return false;
         }
         RoomSettings room = found.get();
-        if (join.moderatorKey() != null && guess(session, join.moderatorKey(), room.moderatorKeyHash())) {
+        if (isModerator(session, room, join)) {
             return true;
         }
         if (room.locked()) {
@@ -51,6 +51,10 @@ public final class RoomGate {
             if (join.password() == null || join.password().isEmpty()) {
                 throw new ProtocolException(ErrorCode.PASSWORD_REQUIRED, "this meeting needs a password");
             }
+            if (!budget(session.address()).available(clock.millis())) {
+                throw new ProtocolException(ErrorCode.RATE_LIMITED,
+                        "too many wrong passwords or host keys from your address; wait a minute");
+            }
             if (!guess(session, join.password(), room.passwordHash())) {
                 throw new ProtocolException(ErrorCode.BAD_PASSWORD, "wrong password");
             }
@@ -59,34 +63,35 @@ public final class RoomGate {
     }
 
     /**
-     * Checks a secret against its (deliberately slow) hash. Every check takes a guess from the address's
-     * budget first, so that neither wrong guesses nor the hashing itself can be repeated at will, and a
-     * right secret gives it back.
+     * Checks a secret against its (deliberately slow) hash; a wrong one spends a guess of the address's
+     * budget. Callers check first that a guess is left, so that neither guessing nor the hashing itself
+     * can be repeated at will, while right secrets, however many at once, cost nothing.
      */
-    private boolean guess(Session session, String secret, String hash) throws ProtocolException {
-        TokenBucket budget = budget(session.address());
-        if (!budget.tryTake(clock.millis())) {
-            throw new ProtocolException(ErrorCode.RATE_LIMITED,
-                    "too many wrong passwords or host keys from your address; wait a minute");
-        }
+    private boolean guess(Session session, String secret, String hash) {
         boolean right = PasswordHasher.verify(secret, hash);
-        if (right) {
-            budget.giveBack();
+        if (!right) {
+            budget(session.address()).tryTake(clock.millis());
         }
         return right;
     }
 
+    /**
+     * Whether the join carries the room's host key. With the address's guesses spent the key is not even
+     * checked, and the joiner comes in as a guest where guests may: a host is never shut out of an open
+     * meeting for someone else's wrong guesses.
+     */
+    private boolean isModerator(Session session, RoomSettings room, Join join) {
+        return join.moderatorKey() != null && budget(session.address()).available(clock.millis())
+                && guess(session, join.moderatorKey(), room.moderatorKeyHash());
+    }
+
     /** A resume needs no password (its token proves an earlier admission), but a removal still stands. */
-    boolean readmit(Join join, String participantId) throws ProtocolException {
+    boolean readmit(Session session, Join join, String participantId) throws ProtocolException {
         Optional<RoomSettings> room = store.find(join.room());
         if (room.isPresent() && room.get().removed().contains(participantId)) {
             throw new ProtocolException(ErrorCode.REMOVED, "a moderator removed you from this meeting");
         }
-        return room.isPresent() && isModerator(room.get(), join);
-    }
-
-    private static boolean isModerator(RoomSettings room, Join join) {
-        return join.moderatorKey() != null && PasswordHasher.verify(join.moderatorKey(), room.moderatorKeyHash());
+        return room.isPresent() && isModerator(session, room.get(), join);
     }
 
     private TokenBucket budget(String address) {
