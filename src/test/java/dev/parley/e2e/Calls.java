@@ -53,6 +53,21 @@ public final class Calls {
         return pages;
     }
 
+    /**
+     * One more person, in a browser of their own, joins the meeting {@code present} is in, and waits
+     * until they see everyone in {@code others}.
+     */
+    public static MeetingPage joinLate(String baseUrl, List<Browser> opened, MeetingPage present, String name,
+                                       String... others) {
+        Browser browser = Browser.launch(name);
+        opened.add(browser);
+        MeetingPage page = new MeetingPage(browser, baseUrl).openRoom(present.browser().driver().getCurrentUrl());
+        page.awaitLocalPreview();
+        page.joinAs(name);
+        page.awaitRemoteTiles(MeetingPage.IN_CALL_TIMEOUT, others);
+        return page;
+    }
+
     public static List<MeetingPage> joinCall(String baseUrl, List<Browser> opened, String... names) {
         return joinCall(baseUrl, opened, Browser::launch, names);
     }

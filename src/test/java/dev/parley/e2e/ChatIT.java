@@ -163,12 +163,7 @@ class ChatIT extends BrowserTest {
         alice.chat().send("Third, " + XSS);
         awaitLast(bob, "Third, " + XSS);
 
-        Browser carolBrowser = Browser.launch("Carol");
-        browsers.add(carolBrowser);
-        MeetingPage carol = new MeetingPage(carolBrowser, baseUrl).openRoom(alice.browser().driver().getCurrentUrl());
-        carol.awaitLocalPreview();
-        carol.joinAs("Carol");
-        carol.awaitRemoteTiles(MeetingPage.IN_CALL_TIMEOUT, "Alice", "Bob");
+        MeetingPage carol = Calls.joinLate(baseUrl, browsers, alice, "Carol", "Alice", "Bob");
         carol.chat().open();
         List<Line> history = carol.chat().awaitMessages(3);
         assertThat(history).extracting(Line::sender, Line::text).containsExactly(

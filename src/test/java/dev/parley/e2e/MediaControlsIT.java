@@ -200,12 +200,7 @@ class MediaControlsIT extends BrowserTest {
 
         // Cat arrives after both started. She learns of them in order of arrival (Alice before Bob), but
         // Alice started presenting last, so Alice has the large spot, as on everyone else's page.
-        Browser catBrowser = Browser.launch("Cat");
-        browsers.add(catBrowser);
-        MeetingPage cat = new MeetingPage(catBrowser, baseUrl).openRoom(bob.browser().driver().getCurrentUrl());
-        cat.awaitLocalPreview();
-        cat.joinAs("Cat");
-        cat.awaitRemoteTiles(MeetingPage.IN_CALL_TIMEOUT, "Alice", "Bob");
+        MeetingPage cat = Calls.joinLate(baseUrl, browsers, bob, "Cat", "Alice", "Bob");
         cat.awaitTrue("Alice, who presented last, in Cat's large spot", () ->
             cat.tileClasses("Alice").contains("spotlight") && !cat.tileClasses("Bob").contains("spotlight"));
 
