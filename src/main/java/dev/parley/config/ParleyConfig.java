@@ -105,10 +105,7 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
                     turnFlagSeen = true;
                     turn.add(iceUrl(value(args, ++i, flag), flag, "turn:", "turns:"));
                 }
-                case "--turn-secret" -> turnSecret = Optional.of(value(args, ++i, flag)).filter(s -> !s.isEmpty())
-                        .or(() -> {
-                            throw new IllegalArgumentException("--turn-secret must not be empty");
-                        });
+                case "--turn-secret" -> turnSecret = Optional.of(nonEmpty(value(args, ++i, flag), flag));
                 case "--turn-ttl" -> turnTtl = Duration.ofSeconds(parsePositive(value(args, ++i, flag), flag));
                 case "--ice-relay-only" -> relayOnly = true;
                 case "--tls" -> tls = true;
@@ -248,6 +245,13 @@ public record ParleyConfig(HttpConfig http, SignalingConfig signaling, AccessCon
             }
         }
         throw new IllegalArgumentException(flag + " must start with " + String.join(" or ", schemes) + ", got " + url);
+    }
+
+    private static String nonEmpty(String text, String flag) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException(flag + " must not be empty");
+        }
+        return text;
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -2,16 +2,23 @@ package dev.parley.http;
 
 import dev.parley.config.TlsConfig;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.ForbiddenResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -84,7 +91,7 @@ public final class TlsSetup {
             // credentials) would go unencrypted on the redirect port.
             javalin.routes.wsBeforeUpgrade(ctx -> {
                 if (!ctx.req().isSecure()) {
-                    throw new io.javalin.http.ForbiddenResponse("use wss:// on port " + httpsPort.getAsInt());
+                    throw new ForbiddenResponse("use wss:// on port " + httpsPort.getAsInt());
                 }
             });
         });
@@ -125,13 +132,13 @@ public final class TlsSetup {
             case "EC" -> "SHA256withECDSA";
             default -> "Ed25519";
         };
-        byte[] probe = "parley".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] probe = "parley".getBytes(StandardCharsets.US_ASCII);
         try {
-            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            Signature signer = Signature.getInstance(algorithm);
             signer.initSign(key);
             signer.update(probe);
             byte[] signature = signer.sign();
-            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            Signature verifier = Signature.getInstance(algorithm);
             verifier.initVerify(certificate.getPublicKey());
             verifier.update(probe);
             if (verifier.verify(signature)) {
@@ -144,8 +151,8 @@ public final class TlsSetup {
     }
 
     private static UncheckedIOException unreadable(String what, Path file, IOException e) {
-        String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
-                : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+        String why = e instanceof NoSuchFileException ? "no such file"
+                : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
         return new UncheckedIOException("cannot read " + what + " " + file + " (" + why + ")", e);
     }
 
@@ -207,16 +214,16 @@ public final class TlsSetup {
         Path folder = file.toAbsolutePath().getParent();
         boolean posix = Files.getFileStore(folder).supportsFileAttributeView("posix");
         Path staging = posix ? Files.createTempDirectory(folder, "tls-",
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")))
+                PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")))
                 : Files.createTempDirectory(folder, "tls-");
         try {
             Path made = staging.resolve(file.getFileName());
             generate(made, host);
             if (posix) {
-                Files.setPosixFilePermissions(made, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                Files.setPosixFilePermissions(made, PosixFilePermissions.fromString("rw-------"));
             }
-            Files.move(made, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(made, file, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(staging.resolve(file.getFileName()));
             Files.deleteIfExists(staging);

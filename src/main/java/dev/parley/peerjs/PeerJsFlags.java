@@ -1,11 +1,11 @@
 package dev.parley.peerjs;
 
+import dev.parley.config.OnOff;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Locale;
-import dev.parley.config.OnOff;
 import java.util.Map;
 import java.util.Set;
 
