@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -136,7 +137,7 @@ public final class ResumeTokens {
         used.forEach((nonce, expiry) -> kept.append(nonce).append(' ').append(expiry).append('\n'));
         Path temp = Files.createTempFile(usedFile.toAbsolutePath().getParent(), "used-resume-tokens", ".tmp");
         Files.writeString(temp, kept);
-        Files.move(temp, usedFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(temp, usedFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         linesInFile = used.size();
     }
 

@@ -13,6 +13,7 @@ import dev.parley.signaling.Presence;
 import dev.parley.signaling.ProtocolException;
 import dev.parley.signaling.Session;
 import dev.parley.signaling.Session.Membership;
+import java.util.Comparator;
 
 /** What the meeting's creator may do: mute or remove someone, lock the room, or end it for all. */
 public final class ModerateHandler implements MessageHandler<Moderate> {
@@ -49,16 +50,13 @@ public final class ModerateHandler implements MessageHandler<Moderate> {
                 settings.update(room.id(), s -> s.withLocked(locked));
                 announcer.toEveryone(room, new RoomState(locked));
             }
-            case "end" -> room.whileLocked(() -> {
-                // Nobody joins while everyone is sent away. The link stays usable for a later meeting: the
-                // lock ends with this one, quietly (a joiner waiting on the lock starts that next meeting).
-                settings.update(room.id(), s -> s.withLocked(false));
+            case "end" -> {
                 announcer.toEveryone(room, new MeetingEnded(self.name()));
-                for (Participant p : room.participants()) {
-                    dismiss(p.id(), "ended", CLOSE_ENDED, null);
-                }
-                return null;
-            });
+                // Hosts go last: a lock keeps newcomers out while everyone is sent away, and lifts with the
+                // last host, in an empty room (Presence), so the link works for a later meeting.
+                room.participants().stream().sorted(Comparator.comparing(Participant::moderator))
+                        .forEach(p -> dismiss(p.id(), "ended", CLOSE_ENDED, null));
+            }
             default -> throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "unknown action");
         }
     }
