@@ -37,8 +37,7 @@ const prejoin = new PrejoinRoom(roomId, !moderatorKey, {
   passwordRow: $('password-row'), password: /** @type {HTMLInputElement} */ ($('meeting-password')),
   lockNotice: $('lock-notice'), error: $('join-error'),
 });
-/** @type {Map<string, Person>} everyone in the call, oneself included, in order of arrival */
-const everyone = new Map();
+/** @type {Map<string, Person>} everyone in the call, oneself included, in order of arrival */ const everyone = new Map();
 /** @type {SignalingClient|null} */ let signaling = null;
 /** @type {PeerMesh|null} */ let mesh = null;
 /** @type {CallMode|null} mesh or SFU, and the switch between them */ let callMode = null;
@@ -389,6 +388,7 @@ const leave = () => { hangUp(); location.assign('/'); };
 /** Removed, or the meeting ended: everything stops, and the page says why. */
 function showEnded(/** @type {string} */ title, /** @type {string} */ detail) {
   hangUp();
+  $('toasts').replaceChildren(); // notices about the call would only confuse its end
   $('call').hidden = true;
   $('ended-title').textContent = title;
   $('ended-detail').textContent = detail;

@@ -16,7 +16,8 @@ public final class OnOff {
         return switch (text.strip().toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes", "on" -> true;
             case "false", "0", "no", "off" -> false;
-            default -> throw new IllegalArgumentException(what + " must be true or false, got '" + text + "'");
+            default -> throw new IllegalArgumentException(what + " must be true or false (or 1/0, yes/no, on/off), got '"
+                    + text + "'");
         };
     }
 }

@@ -58,7 +58,8 @@ export class ChatPanel {
     }
     this.unread++;
     this.#showBadge();
-    const text = message.text.length > PREVIEW_LENGTH ? `${message.text.slice(0, PREVIEW_LENGTH - 1)}…` : message.text;
+    const characters = Array.from(message.text); // whole characters, so an emoji is never cut in half
+    const text = characters.length > PREVIEW_LENGTH ? `${characters.slice(0, PREVIEW_LENGTH - 1).join('')}…` : message.text;
     toast(`${message.name}: ${text}`);
   }
 

@@ -25,8 +25,10 @@ export class PeoplePanel {
     const focusedAction = focused && [focused.closest('.person')?.getAttribute('data-participant'), focused.dataset.action];
     this.list.replaceChildren(...sorted.map(([id, person]) => this.#item(id, person)));
     if (focusedAction) {
-      /** @type {HTMLElement|null} */ (this.list.querySelector(
-        `[data-participant="${CSS.escape(focusedAction[0] ?? '')}"] [data-action="${focusedAction[1]}"]`))?.focus();
+      const again = /** @type {HTMLElement|null} */ (this.list.querySelector(
+        `[data-participant="${CSS.escape(focusedAction[0] ?? '')}"] [data-action="${focusedAction[1]}"]`));
+      // Their row went (they left, or were removed): the panel's heading, rather than nowhere.
+      (again ?? this.title).focus();
     }
     // Drawn by CSS from the attribute, so the button's visible text stays its name ("Participants").
     this.count.dataset.count = String(people.size);

@@ -6,7 +6,7 @@
 
 const LOCKED_RECHECK_MS = 5000;
 const LOCKED = 'This meeting is locked. You can join once the host unlocks it.';
-const UNLOCKED = 'The host unlocked the meeting. You can join now.';
+const UNLOCKED = 'The meeting is no longer locked. You can join now.';
 /** Refusals that a password typed on the pre-join screen can fix. */
 const PASSWORD_CODES = new Set(['password-required', 'bad-password']);
 

@@ -102,7 +102,7 @@ class ProtectedRoomIT extends BrowserTest {
         host.click("Unlock meeting");
         host.awaitTrue("the lock is off", () -> "false".equals(host.ariaPressed("Lock meeting")));
         // The page asks again on its own; nobody reloads it. The status region says so.
-        late.awaitTrue("the notice says the host unlocked", () -> notice.getText().contains("unlocked"));
+        late.awaitTrue("the notice says the meeting is open again", () -> notice.getText().contains("no longer locked"));
         assertThat(late.browser().driver().findElement(By.id("join-error")).getText()).as("the old refusal gone").isEmpty();
         late.click("Join now");
         late.awaitJoined("Late");
