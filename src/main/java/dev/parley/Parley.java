@@ -48,8 +48,8 @@ public final class Parley implements AutoCloseable {
     private static final long STOP_TIMEOUT_MILLIS = 3000;
     /** Protected rooms remembered across restarts; the oldest are forgotten first. */
     private static final int MAX_STORED_ROOMS = 50_000;
-    /** After a start, how long hosts of locked rooms have to resume before such a lock lifts (Presence). */
-    private static final long HOSTLESS_LOCK_GRACE_SECONDS = 60;
+    /** How often locked rooms are checked for a host (HostlessLocks). */
+    private static final long HOSTLESS_LOCK_CHECK_SECONDS = 5;
 
     private final Javalin app;
     private final ScheduledExecutorService heartbeats;
@@ -187,7 +187,13 @@ public final class Parley implements AutoCloseable {
             }
         }, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         peerjs.scheduleSweeps(heartbeats);
-        heartbeats.schedule(signaling::releaseHostlessLocks, HOSTLESS_LOCK_GRACE_SECONDS, TimeUnit.SECONDS);
+        heartbeats.scheduleAtFixedRate(() -> {
+            try {
+                signaling.releaseHostlessLocks();
+            } catch (RuntimeException e) {
+                log.error("lock sweep failed", e);
+            }
+        }, HOSTLESS_LOCK_CHECK_SECONDS, HOSTLESS_LOCK_CHECK_SECONDS, TimeUnit.SECONDS);
 
         String host = config.http().host();
         // An IPv6 address goes in brackets in a URL.

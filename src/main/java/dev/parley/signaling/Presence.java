@@ -1,37 +1,33 @@
 package dev.parley.signaling;
 
-import dev.parley.room.Participant;
 import dev.parley.room.Room;
 import dev.parley.room.RoomRegistry;
-import dev.parley.room.RoomSettings;
-import dev.parley.room.RoomSettingsStore;
 import dev.parley.signaling.Message.ParticipantLeft;
-import dev.parley.signaling.Message.RoomState;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who is connected as whom: binds sessions to participants, and takes a session out of its room
- * (telling the others) on leave, on socket close and on heartbeat expiry. A lock needs a host to let
- * people in: when the last moderator leaves, a locked room unlocks, and those still in it are told.
+ * (telling the others) on leave, on socket close and on heartbeat expiry. A host's departure goes to
+ * {@link HostlessLocks}.
  */
 public final class Presence {
     private final RoomRegistry rooms;
     private final MessageCodec codec;
     private final RoomMedia media;
-    private final RoomSettingsStore settings;
+    private final HostlessLocks locks;
     private final Map<String, Session> byParticipant = new ConcurrentHashMap<>();
 
-    public Presence(RoomRegistry rooms, MessageCodec codec, RoomSettingsStore settings) {
-        this(rooms, codec, RoomMedia.MESH, settings);
+    public Presence(RoomRegistry rooms, MessageCodec codec, HostlessLocks locks) {
+        this(rooms, codec, RoomMedia.MESH, locks);
     }
 
-    public Presence(RoomRegistry rooms, MessageCodec codec, RoomMedia media, RoomSettingsStore settings) {
+    public Presence(RoomRegistry rooms, MessageCodec codec, RoomMedia media, HostlessLocks locks) {
         this.rooms = rooms;
         this.codec = codec;
         this.media = media;
-        this.settings = settings;
+        this.locks = locks;
     }
 
     /** Records that a session now speaks for a participant. */
@@ -62,27 +58,9 @@ public final class Presence {
                 room.ifPresent(r -> r.broadcast(codec.encode(new ParticipantLeft(gone.id(), reason)), gone.id()));
                 media.departed(m.roomId(), gone.id());
                 if (gone.moderator()) {
-                    unlockIfHostless(m.roomId(), room);
+                    locks.hostLeft(m.roomId());
                 }
             });
         });
-    }
-
-    /**
-     * After a restart no departure is seen for a host who never came back: once the others have had time
-     * to resume, a lock with no host in its room is lifted as if the host had left.
-     */
-    public void releaseHostlessLocks() {
-        settings.lockedRooms().forEach(roomId -> unlockIfHostless(roomId, rooms.find(roomId)));
-    }
-
-    /** Nobody left could let people in (or the room is empty): a lock would keep everyone out for good. */
-    private void unlockIfHostless(String roomId, Optional<Room> room) {
-        if (room.map(r -> r.participants().stream().anyMatch(Participant::moderator)).orElse(false)
-                || !settings.find(roomId).map(RoomSettings::locked).orElse(false)) {
-            return;
-        }
-        settings.update(roomId, s -> s.withLocked(false));
-        room.ifPresent(r -> r.broadcast(codec.encode(new RoomState(false)), null));
     }
 }

@@ -38,6 +38,7 @@ public final class SignalingService {
     private final MessageCodec codec = new MessageCodec();
     private final MessageValidator validator;
     private final Presence presence;
+    private final HostlessLocks locks;
     private final MessageRouter router;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     /** Set once the server stops: the sockets it then closes are no departures. */
@@ -60,7 +61,8 @@ public final class SignalingService {
         this.config = config;
         this.clock = clock;
         this.validator = new MessageValidator(config);
-        this.presence = new Presence(rooms, codec, media, settings);
+        this.locks = new HostlessLocks(rooms, settings, codec, clock);
+        this.presence = new Presence(rooms, codec, media, locks);
         this.router = new MessageRouter(rooms, codec, config, presence, clock, tokens, settings, ice, media);
     }
 
@@ -140,9 +142,9 @@ public final class SignalingService {
         }
     }
 
-    /** Lifts the locks of rooms whose host is not there (see {@link Presence#releaseHostlessLocks}). */
+    /** Lifts the locks of rooms that have been without a host for a while ({@link HostlessLocks}). */
     public void releaseHostlessLocks() {
-        presence.releaseHostlessLocks();
+        locks.release();
     }
 
     /** Drops sessions silent for longer than the heartbeat timeout; returns how many. */

@@ -202,26 +202,6 @@ class ProtectedRoomProtocolTest {
     }
 
     @Test
-    void aLockedRoomUnlocksWhenItsLastHostLeavesSinceNobodyElseCouldLetPeopleIn() {
-        TestServer.with(parley -> {
-            JsonNode room = createRoom(parley, "");
-            String id = room.path("id").asText();
-            try (WsClient host = connect(parley); WsClient a = connect(parley); WsClient late = connect(parley)) {
-                joined(host.send(join(id, "Host", "moderatorKey", room.path("moderatorKey").asText())));
-                joined(a.send(join(id, "Ada")));
-                host.send(Map.of("type", "moderate", "action", "lock"));
-                assertThat(a.next("room-state").path("locked").asBoolean()).isTrue();
-                assertThat(late.send(join(id, "Late")).next("error").path("code").asText()).isEqualTo("room-locked");
-
-                host.send(Map.of("type", "leave"));
-                assertThat(a.next("participant-left").path("reason").asText()).isEqualTo("left");
-                assertThat(a.next("room-state").path("locked").asBoolean()).isFalse();
-                assertThat(joined(late.send(join(id, "Late"))).path("locked").asBoolean()).isFalse();
-            }
-        });
-    }
-
-    @Test
     void endingALockedMeetingLeavesTheLinkUsableForTheNextOne() {
         TestServer.with(parley -> {
             JsonNode room = createRoom(parley, "");

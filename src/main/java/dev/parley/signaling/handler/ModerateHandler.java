@@ -13,7 +13,6 @@ import dev.parley.signaling.Presence;
 import dev.parley.signaling.ProtocolException;
 import dev.parley.signaling.Session;
 import dev.parley.signaling.Session.Membership;
-import java.util.Comparator;
 
 /** What the meeting's creator may do: mute or remove someone, lock the room, or end it for all. */
 public final class ModerateHandler implements MessageHandler<Moderate> {
@@ -52,10 +51,10 @@ public final class ModerateHandler implements MessageHandler<Moderate> {
             }
             case "end" -> {
                 announcer.toEveryone(room, new MeetingEnded(self.name()));
-                // Hosts go last: a lock keeps newcomers out while everyone is sent away, and lifts with the
-                // last host, in an empty room (Presence), so the link works for a later meeting.
-                room.participants().stream().sorted(Comparator.comparing(Participant::moderator))
-                        .forEach(p -> dismiss(p.id(), "ended", CLOSE_ENDED, null));
+                // A lock keeps newcomers out while everyone is sent away; then it lifts, so the link works for
+                // a later meeting.
+                room.participants().forEach(p -> dismiss(p.id(), "ended", CLOSE_ENDED, null));
+                settings.update(room.id(), s -> s.withLocked(false));
             }
             default -> throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "unknown action");
         }

@@ -7,6 +7,7 @@ import dev.parley.room.RoomRegistry;
 import dev.parley.room.RoomSettingsStore;
 import dev.parley.signaling.Message.Join;
 import dev.parley.signaling.MessageCodec;
+import dev.parley.signaling.HostlessLocks;
 import dev.parley.signaling.Presence;
 import dev.parley.signaling.ResumeTokens;
 import dev.parley.support.MutableClock;
@@ -25,8 +26,9 @@ final class HandlerFixture {
     final RoomRegistry rooms = new RoomRegistry(200, 1000);
     final MessageCodec codec = new MessageCodec();
     final RoomSettingsStore settings = new RoomSettingsStore(null, 100);
-    final Presence presence = new Presence(rooms, codec, settings);
     final MutableClock tokenClock = new MutableClock();
+    final HostlessLocks locks = new HostlessLocks(rooms, settings, codec, tokenClock);
+    final Presence presence = new Presence(rooms, codec, locks);
     final ResumeTokens tokens = new ResumeTokens(new byte[32], tokenClock, Duration.ofHours(1));
     final JoinHandler join = new JoinHandler(rooms, codec, config, presence, tokens,
             new RoomGate(settings, tokenClock), settings, new IceServers(IceConfig.none(), tokenClock));

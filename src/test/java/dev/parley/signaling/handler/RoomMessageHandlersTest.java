@@ -7,10 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.room.RoomSettings;
-import dev.parley.security.PasswordHasher;
 import dev.parley.signaling.ErrorCode;
-import java.util.Set;
 import dev.parley.signaling.Message.Chat;
 import dev.parley.signaling.Message.Hand;
 import dev.parley.signaling.Message.Join;
@@ -127,22 +124,6 @@ class RoomMessageHandlersTest {
         assertThat(a.last().has("screenOrder")).as("no order while not presenting").isFalse();
         media.handle(sb, new MediaState(null, true, true, true, null));
         assertThat(a.last().path("screenOrder").asLong()).as("presenting again is the latest").isEqualTo(3);
-    }
-
-    @Test
-    void aLockWhoseHostNeverCameBackAfterARestartIsLiftedAndOneWithItsHostKept() throws Exception {
-        f.settings.put(ROOM, new RoomSettings(null, PasswordHasher.hash("host-key"), true, Set.of(), 0, false));
-        f.settings.put(OTHER_ROOM, new RoomSettings(null, PasswordHasher.hash("other-key"), true, Set.of(), 0, false));
-        f.join.handle(f.session(new RecordingTransport()), new Join(1, ROOM, "Host", true, true, null, null, "host-key"));
-        a.clear();
-        RecordingTransport mallory = outsider;
-        mallory.clear();
-
-        f.presence.releaseHostlessLocks();
-        assertThat(f.settings.lockedRooms()).as("still locked").containsExactly(ROOM);
-        assertThat(a.messages()).as("in the room with its host").isEmpty();
-        assertThat(mallory.last().path("type").asText()).isEqualTo("room-state");
-        assertThat(mallory.last().path("locked").asBoolean()).isFalse();
     }
 
     @Test
