@@ -198,7 +198,7 @@ class IceAndTlsConfigTest {
         assertThat(parse(Map.of("PARLEY_TLS", "1")).tls().enabled()).isTrue();
         assertThat(parse(Map.of("PARLEY_TLS", "off")).tls().enabled()).isFalse();
         assertThat(parse(Map.of("PARLEY_TLS", "")).tls().enabled()).isFalse();
-        assertThatThrownBy(() -> parse(Map.of("PARLEY_TLS", "sure"))).hasMessage("PARLEY_TLS must be true or false, got 'sure'");
+        assertThatThrownBy(() -> parse(Map.of("PARLEY_TLS", "sure"))).hasMessage("PARLEY_TLS must be true or false (or 1/0, yes/no, on/off), got 'sure'");
     }
 
     @Test
