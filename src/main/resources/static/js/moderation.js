@@ -42,6 +42,8 @@ export function setupModeration(client, ui) {
     lock.setAttribute('aria-pressed', String(locked));
     lock.textContent = locked ? 'Unlock meeting' : 'Lock meeting';
   };
+  // Kept for everyone (the button shows only to hosts), so that a resume can tell what changed meanwhile.
+  showLock(ui.locked);
   if (ui.isModerator) {
     controls.hidden = false;
     ui.people.host = {
@@ -56,7 +58,6 @@ export function setupModeration(client, ui) {
         toast(locked ? `Removed ${ui.nameOf(id)}` : `Removed ${ui.nameOf(id)}. Lock the meeting to keep them from joining again.`);
       },
     };
-    showLock(ui.locked);
     lock.addEventListener('click', () => client.moderate(lock.getAttribute('aria-pressed') === 'true' ? 'unlock' : 'lock'));
     /** @type {HTMLButtonElement} */ (document.getElementById('end-all')).addEventListener('click', () => {
       endedHere = true;
