@@ -102,6 +102,17 @@ public final class Parley implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(parley::close, "parley-shutdown"));
     }
 
+    /** Runs {@code task} every {@code millis}; a failure is logged and the next run still comes. */
+    private static void every(ScheduledExecutorService executor, long millis, String what, Runnable task) {
+        executor.scheduleAtFixedRate(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("{} failed", what, e);
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
     /** Where the server was asked to listen, for a refusal: the port, and the redirect port if any. */
     private static String listening(ParleyConfig config) {
         String address = config.http().host() + ":" + config.http().port();
@@ -179,21 +190,9 @@ public final class Parley implements AutoCloseable {
 
         sfu.ifPresent(SfuCoordinator::start);
         long sweepMillis = Math.max(100, Math.min(1000, config.signaling().heartbeatTimeout().toMillis() / 4));
-        heartbeats.scheduleAtFixedRate(() -> {
-            try {
-                signaling.expireSilent();
-            } catch (RuntimeException e) {
-                log.error("heartbeat sweep failed", e);
-            }
-        }, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        every(heartbeats, sweepMillis, "heartbeat sweep", signaling::expireSilent);
         peerjs.scheduleSweeps(heartbeats);
-        heartbeats.scheduleAtFixedRate(() -> {
-            try {
-                signaling.releaseHostlessLocks();
-            } catch (RuntimeException e) {
-                log.error("lock sweep failed", e);
-            }
-        }, HOSTLESS_LOCK_CHECK_SECONDS, HOSTLESS_LOCK_CHECK_SECONDS, TimeUnit.SECONDS);
+        every(heartbeats, TimeUnit.SECONDS.toMillis(HOSTLESS_LOCK_CHECK_SECONDS), "lock sweep", signaling::releaseHostlessLocks);
 
         String host = config.http().host();
         // An IPv6 address goes in brackets in a URL.
